@@ -1,0 +1,56 @@
+"""The columns of listings and exports, as in the Action center's "Customize columns"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.catalog import UnknownName, lookup
+from bot.domain.records import ActionRecord
+
+
+class Column(StrEnum):
+    ID = "id"
+    TYPE = "type"
+    SOURCE = "source"
+    STATUS = "status"
+    TARGET = "target"
+    INVESTIGATION = "investigation"
+    CREATED = "created"
+    DECIDED_BY = "decided-by"
+    DECIDED_AT = "decided-at"
+    COMMENT = "comment"
+
+
+DEFAULT_COLUMNS: tuple[Column, ...] = tuple(Column)
+
+
+def iso(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+_CELLS: dict[Column, Callable[[ActionRecord], str]] = {
+    Column.ID: lambda a: a.short_id,
+    Column.TYPE: lambda a: a.type.value,
+    Column.SOURCE: lambda a: a.source.value,
+    Column.STATUS: lambda a: a.status.value,
+    Column.TARGET: lambda a: a.target_summary,
+    Column.INVESTIGATION: lambda a: a.investigation_id or "",
+    Column.CREATED: lambda a: iso(a.created_at),
+    Column.DECIDED_BY: lambda a: a.decided_by_email or a.decided_by or "",
+    Column.DECIDED_AT: lambda a: iso(a.decided_at),
+    Column.COMMENT: lambda a: a.comment or "",
+}
+
+
+def cell(action: ActionRecord, column: Column) -> str:
+    return _CELLS[column](action)
+
+
+def parse_columns(names: Sequence[str]) -> list[Column]:
+    """Columns by name, in the order given, each once; raises UnknownName for a bad one."""
+    chosen = [lookup(Column, name, "column") for name in names]
+    if not chosen:
+        raise UnknownName("column", "", [c.value for c in Column])
+    return list(dict.fromkeys(chosen))

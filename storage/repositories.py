@@ -1,0 +1,329 @@
+"""Data access. Repositories read and write inside the caller's transaction and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.catalog import ActionSource, ActionType
+from bot.domain.records import ActionRecord, AuditEntry, pk_from_short_id
+from bot.domain.roles import Role
+from bot.domain.selection import Selection
+from bot.domain.statuses import Status
+from storage.models import Action, AuditEvent, PostState, RoleAssignment, UserPreference
+
+ACTIONS: Table = Action.__table__  # type: ignore[assignment]
+AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
+_CHUNK = 900  # stays under SQLite's bound-parameter limit on every version we support
+
+
+def to_record(row: Any) -> ActionRecord:
+    """Build a record from an ORM object or a Core row with the actions columns."""
+    return ActionRecord(
+        pk=row.pk,
+        upstream_id=row.upstream_id,
+        type=ActionType(row.type),
+        source=ActionSource(row.source),
+        status=Status(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        target=row.target,
+        investigation_id=row.investigation_id,
+        requested_by=row.requested_by,
+        details=row.details,
+        decided_by=row.decided_by,
+        decided_by_email=row.decided_by_email,
+        decided_at=row.decided_at,
+        comment=row.comment,
+        status_detail=row.status_detail,
+        slack_channel=row.slack_channel,
+        slack_ts=row.slack_ts,
+        undo_of_pk=row.undo_of_pk,
+    )
+
+
+class ActionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def find(self, ref: str) -> ActionRecord | None:
+        """An action by its upstream id (matched first, exactly) or by its short id (A-1042)."""
+        row = self.session.execute(select(ACTIONS).where(ACTIONS.c.upstream_id == ref)).first()
+        if row is None and (pk := pk_from_short_id(ref)) is not None:
+            row = self.session.execute(select(ACTIONS).where(ACTIONS.c.pk == pk)).first()
+        return None if row is None else to_record(row)
+
+    def get(self, pk: int) -> ActionRecord | None:
+        row = self.session.execute(select(ACTIONS).where(ACTIONS.c.pk == pk)).first()
+        return None if row is None else to_record(row)
+
+    def rows_by_upstream_ids(self, upstream_ids: Sequence[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for start in range(0, len(upstream_ids), _CHUNK):
+            chunk = upstream_ids[start : start + _CHUNK]
+            rows = self.session.execute(select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk)))
+            found.update((row.upstream_id, row) for row in rows)
+        return found
+
+    # --- writes --------------------------------------------------------------------------------
+
+    def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Insert actions; returns their primary keys in input order."""
+        if not rows:
+            return []
+        stmt = insert(ACTIONS).returning(ACTIONS.c.pk, sort_by_parameter_order=True)
+        return list(self.session.execute(stmt, list(rows)).scalars())
+
+    def update_many(self, changes: Sequence[Mapping[str, Any]]) -> None:
+        """Apply rows of new values, each keyed by `b_pk`; every row must name the same columns."""
+        if not changes:
+            return
+        columns = [c for c in changes[0] if c != "b_pk"]
+        stmt = (
+            update(ACTIONS)
+            .where(ACTIONS.c.pk == bindparam("b_pk"))
+            .values({c: bindparam(c) for c in columns})
+        )
+        self.session.connection().execute(stmt, list(changes))
+
+    def decide(
+        self,
+        pk: int,
+        status: Status,
+        *,
+        by: str,
+        by_email: str | None,
+        at: datetime,
+        comment: str | None,
+    ) -> bool:
+        """Move a pending action to a decision. One conditional update: False when it was no longer
+        pending (someone else decided first), so exactly one of any number of racing deciders wins.
+        """
+        result = self.session.execute(
+            update(ACTIONS)
+            .where(ACTIONS.c.pk == pk, ACTIONS.c.status == Status.PENDING.value)
+            .values(
+                status=status.value,
+                decided_by=by,
+                decided_by_email=by_email,
+                decided_at=at,
+                updated_at=at,
+                comment=comment,
+                post_state=_card_refresh(),
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def move(
+        self,
+        pk: int,
+        from_statuses: Iterable[Status],
+        to: Status,
+        *,
+        at: datetime,
+        detail: str | None = None,
+    ) -> bool:
+        """Conditionally change status; False when the action was not in one of `from_statuses`."""
+        result = self.session.execute(
+            update(ACTIONS)
+            .where(ACTIONS.c.pk == pk, ACTIONS.c.status.in_([s.value for s in from_statuses]))
+            .values(
+                status=to.value, updated_at=at, status_detail=detail, post_state=_card_refresh()
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    # --- listings ------------------------------------------------------------------------------
+
+    def _selected(self, selection: Selection, now: datetime) -> Select[Any]:
+        stmt = select(ACTIONS)
+        c = ACTIONS.c
+        if selection.pending:
+            stmt = stmt.where(c.status == Status.PENDING.value)
+        else:
+            stmt = stmt.where(c.status != Status.PENDING.value)
+            stmt = stmt.where(c.updated_at >= selection.window.start(now), c.updated_at <= now)
+        if selection.statuses:
+            stmt = stmt.where(c.status.in_(sorted(s.value for s in selection.statuses)))
+        if selection.sources:
+            stmt = stmt.where(c.source.in_(sorted(s.value for s in selection.sources)))
+        if selection.types:
+            stmt = stmt.where(c.type.in_(sorted(t.value for t in selection.types)))
+        if selection.devices:
+            stmt = stmt.where(c.device_name.in_(sorted(selection.devices)))
+        return stmt
+
+    def _ordered(self, stmt: Select[Any], selection: Selection) -> Select[Any]:
+        c = ACTIONS.c
+        if selection.pending:
+            return stmt.order_by(c.created_at.asc(), c.pk.asc())
+        return stmt.order_by(c.updated_at.desc(), c.pk.desc())
+
+    def page(
+        self, selection: Selection, now: datetime, *, limit: int, offset: int = 0
+    ) -> list[ActionRecord]:
+        stmt = self._ordered(self._selected(selection, now), selection).limit(limit).offset(offset)
+        return [to_record(row) for row in self.session.execute(stmt)]
+
+    def count(self, selection: Selection, now: datetime) -> int:
+        inner = self._selected(selection, now).with_only_columns(ACTIONS.c.pk).subquery()
+        return int(self.session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+    def stream(
+        self, selection: Selection, now: datetime, batch: int = 2000
+    ) -> Iterator[ActionRecord]:
+        """Every selected action, fetched in batches so memory stays flat however many there are."""
+        stmt = self._ordered(self._selected(selection, now), selection)
+        result = self.session.execute(stmt.execution_options(yield_per=batch))
+        for row in result:
+            yield to_record(row)
+
+    def owed_cards(self, now: datetime, limit: int) -> list[ActionRecord]:
+        """Actions whose card must be posted or refreshed, oldest first, not held by a poster."""
+        c = ACTIONS.c
+        stmt = (
+            select(ACTIONS)
+            .where(c.post_state.in_([PostState.DUE, PostState.UPDATE_DUE]))
+            .where((c.post_not_before.is_(None)) | (c.post_not_before <= now))
+            .order_by(c.pk)
+            .limit(limit)
+        )
+        return [to_record(row) for row in self.session.execute(stmt)]
+
+
+def _card_refresh() -> Any:
+    """A status change leaves a posted card out of date; an unposted one is no longer owed."""
+
+    c = ACTIONS.c
+    return case(
+        (c.post_state == PostState.POSTED, PostState.UPDATE_DUE),
+        (c.post_state == PostState.DUE, PostState.NOT_NEEDED),
+        else_=c.post_state,
+    )
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        kind: str,
+        at: datetime,
+        *,
+        action_pk: int | None = None,
+        action_ref: str | None = None,
+        actor: str | None = None,
+        actor_email: str | None = None,
+        roles: Iterable[Role] | None = None,
+        status_before: Status | None = None,
+        status_after: Status | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.session.execute(
+            insert(AUDIT).values(
+                kind=kind,
+                at=at,
+                action_pk=action_pk,
+                action_ref=action_ref,
+                actor=actor,
+                actor_email=actor_email,
+                roles=None if roles is None else sorted(r.value for r in roles),
+                status_before=None if status_before is None else status_before.value,
+                status_after=None if status_after is None else status_after.value,
+                reason=reason,
+            )
+        )
+
+    def add_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(AUDIT), list(rows))
+
+    def trail(self, action_pk: int) -> list[AuditEntry]:
+        stmt = select(AUDIT).where(AUDIT.c.action_pk == action_pk).order_by(AUDIT.c.at, AUDIT.c.pk)
+        return [
+            AuditEntry(
+                at=row.at,
+                kind=row.kind,
+                actor=row.actor,
+                actor_email=row.actor_email,
+                roles=tuple(row.roles or ()),
+                status_before=row.status_before,
+                status_after=row.status_after,
+                reason=row.reason,
+            )
+            for row in self.session.execute(stmt)
+        ]
+
+
+class RoleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def roles_of(self, subjects: Iterable[str]) -> frozenset[Role]:
+        stmt = select(RoleAssignment.role).where(RoleAssignment.subject.in_(list(subjects)))
+        return frozenset(Role(r) for r in self.session.execute(stmt).scalars())
+
+    def grant(self, subject: str, roles: Iterable[Role], at: datetime) -> list[Role]:
+        """Grant roles not already held; returns the ones that were new."""
+        held = self.roles_of([subject])
+        new = [r for r in dict.fromkeys(roles) if r not in held]
+        for role in new:
+            self.session.add(RoleAssignment(subject=subject, role=role.value, granted_at=at))
+        self.session.flush()
+        return new
+
+    def revoke(self, subject: str, roles: Iterable[Role]) -> int:
+        result = self.session.execute(
+            delete(RoleAssignment).where(
+                RoleAssignment.subject == subject,
+                RoleAssignment.role.in_([r.value for r in roles]),
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def assignments(self, subject: str | None = None) -> dict[str, frozenset[Role]]:
+        stmt = select(RoleAssignment.subject, RoleAssignment.role).order_by(RoleAssignment.subject)
+        if subject is not None:
+            stmt = stmt.where(RoleAssignment.subject == subject)
+        found: dict[str, set[Role]] = {}
+        for who, role in self.session.execute(stmt):
+            found.setdefault(who, set()).add(Role(role))
+        return {who: frozenset(roles) for who, roles in found.items()}
+
+    def replace_all(self, assignments: Mapping[str, Iterable[Role]], at: datetime) -> int:
+        self.session.execute(delete(RoleAssignment))
+        rows = [
+            {"subject": who, "role": role.value, "granted_at": at}
+            for who, roles in assignments.items()
+            for role in dict.fromkeys(roles)
+        ]
+        if rows:
+            self.session.execute(insert(RoleAssignment), rows)
+        return len(rows)
+
+
+class PreferenceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def columns_of(self, slack_user_id: str) -> list[str] | None:
+        pref = self.session.get(UserPreference, slack_user_id)
+        return None if pref is None else pref.columns
+
+    def set_columns(self, slack_user_id: str, columns: list[str] | None, at: datetime) -> None:
+        pref = self.session.get(UserPreference, slack_user_id)
+        if pref is None:
+            self.session.add(
+                UserPreference(slack_user_id=slack_user_id, columns=columns, updated_at=at)
+            )
+        else:
+            pref.columns = columns
+            pref.updated_at = at
+        self.session.flush()
