@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import bot.run  # noqa: F401  (adds the run command)
 from bot.cli import main as cli_main
 
 

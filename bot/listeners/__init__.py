@@ -1,0 +1,18 @@
+"""Bolt listeners, grouped by kind. Each module has `register(app, context)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from bot.context import BotContext
+
+Register = Callable[[App, BotContext], None]
+LISTENER_MODULES: list[Register] = []
+"""Every listener module's register function, in the order they are registered."""
+
+
+def register_all(app: App, context: BotContext) -> None:
+    for register in LISTENER_MODULES:
+        register(app, context)

@@ -1,0 +1,117 @@
+"""`actionbot run`: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise.
+
+The HTTP server (both modes) serves the ingest API and health on HOST:PORT; in HTTP mode it also
+serves Slack's requests on /slack/events. The schema is brought up to date before anything starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+from dataclasses import dataclass
+from types import FrameType
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.cli import EXIT_OK, SubParsers, UsageError, command, extra_parser, open_database
+from bot.runtime import Runtime, SlackUnavailable, build_runtime
+from bot.scheduling import start_scheduler
+from bot.settings import Settings
+from bot.web.server import HttpServer, PortUnavailable
+
+log = logging.getLogger("actionbot")
+
+
+@extra_parser
+def _arguments(sub: SubParsers) -> None:
+    run = sub.add_parser("run", help="run the bot")
+    run.add_argument(
+        "--mode", choices=("socket", "http"), help="default: socket when SLACK_APP_TOKEN is set"
+    )
+    run.add_argument("--host", help="default: ACTIONBOT_HOST or 127.0.0.1")
+    run.add_argument("--port", type=int, help="default: ACTIONBOT_PORT or 3000")
+    run.add_argument("--no-scheduler", action="store_true", help="run no periodic work")
+
+
+def required_settings(settings: Settings, mode: str) -> None:
+    """Fail with one line naming the first variable this mode needs and lacks."""
+    needs = [("SLACK_BOT_TOKEN", settings.slack_bot_token, "to call Slack's Web API")]
+    if mode == "http":
+        needs.append(
+            (
+                "SLACK_SIGNING_SECRET",
+                settings.slack_signing_secret,
+                "to verify Slack's requests in HTTP mode",
+            )
+        )
+    else:
+        needs.append(("SLACK_APP_TOKEN", settings.slack_app_token, "for Socket Mode"))
+    for variable, value, why in needs:
+        if value is None:
+            raise UsageError(f"{variable} is not set: it is needed {why}")
+
+
+@dataclass
+class RunningBot:
+    """Everything `actionbot run` started, so that it can all be stopped together."""
+
+    runtime: Runtime
+    server: HttpServer
+    scheduler: BackgroundScheduler | None
+    socket_mode: SocketModeHandler | None
+
+    def close(self) -> None:
+        self.server.close()
+        if self.socket_mode is not None:
+            self.socket_mode.close()  # type: ignore[no-untyped-call]
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        self.runtime.context.db.dispose()
+
+
+def start_bot(
+    settings: Settings, *, mode: str, host: str, port: int, scheduler: bool
+) -> RunningBot:
+    """Start everything but the HTTP server's loop; raises UsageError with one clear line."""
+    required_settings(settings, mode)
+    db = open_database(settings)
+    try:
+        runtime = build_runtime(settings, db, serve_slack_http=mode == "http")
+        server = HttpServer(runtime.web, host, port)
+    except (SlackUnavailable, PortUnavailable) as exc:
+        db.dispose()
+        raise UsageError(str(exc)) from None
+    jobs = start_scheduler(runtime.context) if scheduler else None
+    socket_mode = None
+    if mode == "socket":
+        assert settings.slack_app_token is not None
+        socket_mode = SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
+        socket_mode.connect()  # type: ignore[no-untyped-call]
+    return RunningBot(runtime, server, jobs, socket_mode)
+
+
+@command("run")
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    mode = args.mode or ("socket" if settings.slack_app_token else "http")
+    host = args.host or settings.host
+    port = settings.port if args.port is None else args.port
+    bot = start_bot(settings, mode=mode, host=host, port=port, scheduler=not args.no_scheduler)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("stopping (signal %d)", signum)
+        bot.server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("actionbot running in %s mode; HTTP on %s", mode, bot.server.url)
+    try:
+        bot.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        bot.close()
+    return EXIT_OK

@@ -1,0 +1,94 @@
+"""The composition root of `actionbot run`: settings -> database, Slack client, Bolt app,
+web routes and periodic jobs, wired once and handed down."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.context import BotContext
+from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
+from bot.integrations.slack_people import SlackPeople
+from bot.listeners import register_all
+from bot.services.identity import ActorResolver
+from bot.settings import Settings
+from bot.web import health
+from bot.web.http import Mount, Route, Router
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+log = logging.getLogger(__name__)
+
+
+class SlackUnavailable(RuntimeError):
+    """Slack refused the bot token, or could not be reached, at start-up."""
+
+
+@dataclass
+class Runtime:
+    context: BotContext
+    bolt: App
+    web: WSGIApplication
+    stop_hooks: list[object] = field(default_factory=list)
+
+
+def slack_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(token=token, base_url=settings.slack_api_url)
+
+
+def who_am_i(client: WebClient) -> tuple[str, str]:
+    """The bot's team ID and user ID (auth.test); raises SlackUnavailable with Slack's reason."""
+    try:
+        response = client.auth_test()
+    except SlackApiError as exc:
+        raise SlackUnavailable(
+            f"Slack refused SLACK_BOT_TOKEN: {exc.response.get('error')}"
+        ) from None
+    except OSError as exc:
+        raise SlackUnavailable(f"cannot reach Slack at {client.base_url}: {exc}") from None
+    return str(response["team_id"]), str(response["user_id"])
+
+
+def build_context(settings: Settings, db: Database, client: WebClient) -> BotContext:
+    team_id, bot_user_id = who_am_i(client)
+    allowed = frozenset(settings.allowed_team_ids or [team_id])
+    roles = CachedRoleSource(LocalRoleSource(db), settings.role_cache_seconds)
+    resolver = ActorResolver(
+        people=SlackPeople(client, settings.role_cache_seconds),
+        roles=roles,
+        allowed_teams=lambda: allowed,
+    )
+    return BotContext(settings, db, client, resolver, team_id, bot_user_id)
+
+
+def build_bolt_app(context: BotContext) -> App:
+    signing = context.settings.slack_signing_secret
+    app = App(
+        client=context.client,
+        signing_secret=signing.get_secret_value() if signing else "socket-mode-unused",
+        token_verification_enabled=False,
+        request_verification_enabled=signing is not None,
+    )
+    register_all(app, context)
+    return app
+
+
+def web_routes(context: BotContext) -> list[Route]:
+    """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
+    return [*health.routes(context.db)]
+
+
+def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:
+    context = build_context(settings, db, slack_client(settings))
+    bolt = build_bolt_app(context)
+    mounts = [Mount("/slack/events", SlackRequestHandler(bolt))] if serve_slack_http else []
+    return Runtime(context, bolt, Router(web_routes(context), mounts))

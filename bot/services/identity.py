@@ -1,0 +1,40 @@
+"""Resolving who acts, at the moment of the act.
+
+From the clicker's immutable Slack user ID (never the button's value or a display name): the team
+must be allowed, the profile email comes from Slack, the roles from the configured role source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from bot.integrations.role_sources import Identity, RoleLookupFailed, RoleSource
+from bot.integrations.slack_people import PeopleDirectory, PeopleLookupFailed
+from bot.services.decide import Actor
+
+
+class NotAllowed(Exception):
+    """The user cannot be resolved or comes from a team that may not act; the message says why."""
+
+
+@dataclass
+class ActorResolver:
+    people: PeopleDirectory
+    roles: RoleSource
+    allowed_teams: Callable[[], Collection[str]]
+    """The Slack team IDs whose users may act (default: the bot's own team)."""
+
+    def resolve(self, user_id: str, team_id: str | None) -> Actor:
+        allowed = self.allowed_teams()
+        if not team_id or team_id not in allowed:
+            raise NotAllowed(
+                "actionbot only accepts requests from members of its own workspace "
+                f"(team {team_id or 'unknown'} is not allowed)"
+            )
+        try:
+            email = self.people.email_of(user_id)
+            roles = self.roles.roles_for(Identity(user_id, email))
+        except (PeopleLookupFailed, RoleLookupFailed) as exc:
+            raise NotAllowed(f"your roles could not be checked: {exc}") from None
+        return Actor(user_id=user_id, email=email, roles=roles)
