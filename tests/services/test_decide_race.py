@@ -13,7 +13,10 @@ from bot.services.ingest import ingest
 from storage.db import Database
 from storage.repositories import AuditRepository
 
-ACTION = b'{"id": "race-1", "type": "isolate-device", "source": "manual-device-action", "target": {"device_name": "WS-7"}}'
+ACTION = (
+    b'{"id": "race-1", "type": "isolate-device", "source": "manual-device-action",'
+    b' "target": {"device_name": "WS-7"}}'
+)
 
 
 def test_twenty_racing_approvals_make_exactly_one_decision(db: Database) -> None:
@@ -22,7 +25,9 @@ def test_twenty_racing_approvals_make_exactly_one_decision(db: Database) -> None
     outcomes: list[object] = []
 
     def click(n: int) -> None:
-        actor = Actor(f"U{n:04d}", f"analyst{n}@example.com", frozenset({Role.SECURITY_ADMINISTRATOR}))
+        actor = Actor(
+            f"U{n:04d}", f"analyst{n}@example.com", frozenset({Role.SECURITY_ADMINISTRATOR})
+        )
         barrier.wait()
         outcomes.append(decide(db, short_id, Status.APPROVED, actor))
 
