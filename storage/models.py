@@ -92,9 +92,11 @@ class Action(Base):
             sqlite_where=_PENDING,
             postgresql_where=_PENDING,
         ),
-        Index("ix_actions_history", "updated_at", "pk"),
-        Index("ix_actions_source_history", "source", "updated_at", "pk"),
-        Index("ix_actions_type_history", "type", "updated_at", "pk"),
+        # History pages read these backwards (newest first, pk breaking ties); the trailing
+        # status makes them covering for the page's count, which filters out pending actions.
+        Index("ix_actions_history", "updated_at", "pk", "status"),
+        Index("ix_actions_source_history", "source", "updated_at", "pk", "status"),
+        Index("ix_actions_type_history", "type", "updated_at", "pk", "status"),
         Index("ix_actions_status_history", "status", "updated_at", "pk"),
         Index("ix_actions_device", "device_name"),
         Index("ix_actions_outbox", "pk", sqlite_where=_OWED, postgresql_where=_OWED),

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Select, Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.domain.catalog import ActionSource, ActionType
@@ -46,6 +57,44 @@ def to_record(row: Any) -> ActionRecord:
     )
 
 
+_C = ACTIONS.c
+RECORD_COLUMNS = (
+    _C.pk,
+    _C.upstream_id,
+    _C.type,
+    _C.source,
+    _C.status,
+    _C.created_at,
+    _C.updated_at,
+    _C.target,
+    _C.investigation_id,
+    _C.requested_by,
+    _C.details,
+    _C.decided_by,
+    _C.decided_by_email,
+    _C.decided_at,
+    _C.comment,
+    _C.status_detail,
+    _C.slack_channel,
+    _C.slack_ts,
+    _C.undo_of_pk,
+)
+"""The columns of an ActionRecord, in the order of its fields (see `record_of`)."""
+_TYPES = {t.value: t for t in ActionType}
+_SOURCES = {s.value: s for s in ActionSource}
+_STATUSES = {s.value: s for s in Status}
+
+
+def select_records() -> Select[Any]:
+    return select(*RECORD_COLUMNS)
+
+
+def record_of(row: Any) -> ActionRecord:
+    """A record from a row of `select_records()`: listings build thousands, so this is lean."""
+    pk, upstream_id, type_, source, status, *rest = row
+    return ActionRecord(pk, upstream_id, _TYPES[type_], _SOURCES[source], _STATUSES[status], *rest)
+
+
 class ActionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -54,14 +103,14 @@ class ActionRepository:
 
     def find(self, ref: str) -> ActionRecord | None:
         """An action by its upstream id (matched first, exactly) or by its short id (A-1042)."""
-        row = self.session.execute(select(ACTIONS).where(ACTIONS.c.upstream_id == ref)).first()
+        row = self.session.execute(select_records().where(_C.upstream_id == ref)).first()
         if row is None and (pk := pk_from_short_id(ref)) is not None:
-            row = self.session.execute(select(ACTIONS).where(ACTIONS.c.pk == pk)).first()
-        return None if row is None else to_record(row)
+            row = self.session.execute(select_records().where(_C.pk == pk)).first()
+        return None if row is None else record_of(row)
 
     def get(self, pk: int) -> ActionRecord | None:
-        row = self.session.execute(select(ACTIONS).where(ACTIONS.c.pk == pk)).first()
-        return None if row is None else to_record(row)
+        row = self.session.execute(select_records().where(_C.pk == pk)).first()
+        return None if row is None else record_of(row)
 
     def rows_by_upstream_ids(self, upstream_ids: Sequence[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -141,60 +190,109 @@ class ActionRepository:
 
     # --- listings ------------------------------------------------------------------------------
 
-    def _selected(self, selection: Selection, now: datetime) -> Select[Any]:
-        stmt = select(ACTIONS)
-        c = ACTIONS.c
-        if selection.pending:
-            stmt = stmt.where(c.status == Status.PENDING.value)
-        else:
-            stmt = stmt.where(c.status != Status.PENDING.value)
-            stmt = stmt.where(c.updated_at >= selection.window.start(now), c.updated_at <= now)
-        if selection.statuses:
-            stmt = stmt.where(c.status.in_(sorted(s.value for s in selection.statuses)))
-        if selection.sources:
-            stmt = stmt.where(c.source.in_(sorted(s.value for s in selection.sources)))
-        if selection.types:
-            stmt = stmt.where(c.type.in_(sorted(t.value for t in selection.types)))
-        if selection.devices:
-            stmt = stmt.where(c.device_name.in_(sorted(selection.devices)))
-        return stmt
-
-    def _ordered(self, stmt: Select[Any], selection: Selection) -> Select[Any]:
-        c = ACTIONS.c
-        if selection.pending:
-            return stmt.order_by(c.created_at.asc(), c.pk.asc())
-        return stmt.order_by(c.updated_at.desc(), c.pk.desc())
-
     def page(
         self, selection: Selection, now: datetime, *, limit: int, offset: int = 0
     ) -> list[ActionRecord]:
-        stmt = self._ordered(self._selected(selection, now), selection).limit(limit).offset(offset)
-        return [to_record(row) for row in self.session.execute(stmt)]
+        stmt = _listing(selection, "page")
+        params = {**_listing_params(selection, now), "limit": limit, "offset": offset}
+        # Core execution on the session's connection: a listing needs no ORM, and skipping it
+        # is most of what keeps the history page close to hand-written SQL (bench/history.py).
+        return [record_of(row) for row in self.session.connection().execute(stmt, params)]
 
     def count(self, selection: Selection, now: datetime) -> int:
-        inner = self._selected(selection, now).with_only_columns(ACTIONS.c.pk).subquery()
-        return int(self.session.execute(select(func.count()).select_from(inner)).scalar_one())
+        stmt = _listing(selection, "count")
+        result = self.session.connection().execute(stmt, _listing_params(selection, now))
+        return int(result.scalar_one())
 
     def stream(
         self, selection: Selection, now: datetime, batch: int = 2000
     ) -> Iterator[ActionRecord]:
         """Every selected action, fetched in batches so memory stays flat however many there are."""
-        stmt = self._ordered(self._selected(selection, now), selection)
-        result = self.session.execute(stmt.execution_options(yield_per=batch))
+        stmt = _listing(selection, "all").execution_options(yield_per=batch)
+        result = self.session.connection().execute(stmt, _listing_params(selection, now))
         for row in result:
-            yield to_record(row)
+            yield record_of(row)
 
     def owed_cards(self, now: datetime, limit: int) -> list[ActionRecord]:
         """Actions whose card must be posted or refreshed, oldest first, not held by a poster."""
         c = ACTIONS.c
         stmt = (
-            select(ACTIONS)
+            select_records()
             .where(c.post_state.in_([PostState.DUE, PostState.UPDATE_DUE]))
             .where((c.post_not_before.is_(None)) | (c.post_not_before <= now))
             .order_by(c.pk)
             .limit(limit)
         )
-        return [to_record(row) for row in self.session.execute(stmt)]
+        return [record_of(row) for row in self.session.execute(stmt)]
+
+
+_ListingShape = tuple[bool, bool, bool, bool, bool, str]
+_LISTINGS: dict[_ListingShape, Select[Any]] = {}
+
+
+def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Select[Any]:
+    """The statement of a listing, built once per shape of selection (which filters are used)
+    and reused with new parameters (see `_listing_params`).
+
+    History lists actions no longer pending whose latest status change (updated_at) lies in the
+    window, newest first; pending lists the pending ones, oldest first. pk breaks ties, so pages
+    never overlap.
+    """
+    shape = (
+        selection.pending,
+        bool(selection.statuses),
+        bool(selection.sources),
+        bool(selection.types),
+        bool(selection.devices),
+        form,
+    )
+    stmt = _LISTINGS.get(shape)
+    if stmt is not None:
+        return stmt
+    c = ACTIONS.c
+    stmt = select_records()
+    if selection.pending:
+        stmt = stmt.where(c.status == Status.PENDING.value)
+    else:
+        stmt = stmt.where(c.status != Status.PENDING.value)
+        stmt = stmt.where(c.updated_at >= bindparam("since"), c.updated_at <= bindparam("until"))
+    for wanted, column in (
+        (selection.statuses, c.status),
+        (selection.sources, c.source),
+        (selection.types, c.type),
+        (selection.devices, c.device_name),
+    ):
+        if wanted:
+            stmt = stmt.where(column.in_(bindparam(f"{column.name}_in", expanding=True)))
+    if form == "count":
+        inner = stmt.with_only_columns(c.pk).subquery()
+        stmt = select(func.count()).select_from(inner)
+    else:
+        if selection.pending:
+            stmt = stmt.order_by(c.created_at.asc(), c.pk.asc())
+        else:
+            stmt = stmt.order_by(c.updated_at.desc(), c.pk.desc())
+        if form == "page":
+            stmt = stmt.limit(bindparam("limit", type_=Integer)).offset(
+                bindparam("offset", type_=Integer)
+            )
+    _LISTINGS[shape] = stmt
+    return stmt
+
+
+def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if not selection.pending:
+        params.update(since=selection.window.start(now), until=now)
+    for name, wanted in (
+        ("status_in", selection.statuses),
+        ("source_in", selection.sources),
+        ("type_in", selection.types),
+        ("device_name_in", selection.devices),
+    ):
+        if wanted:
+            params[name] = sorted(str(w) for w in wanted)
+    return params
 
 
 def _card_refresh() -> Any:
