@@ -112,12 +112,20 @@ class ActionRepository:
         row = self.session.execute(select_records().where(_C.pk == pk)).first()
         return None if row is None else record_of(row)
 
-    def rows_by_upstream_ids(self, upstream_ids: Sequence[str]) -> dict[str, Any]:
+    def rows_by_upstream_ids(
+        self, upstream_ids: Sequence[str], *, for_update: bool = False
+    ) -> dict[str, Any]:
+        """The stored rows of these upstream ids. `for_update` locks them until the transaction
+        ends (PostgreSQL; SQLite's write transactions are exclusive anyway), so that a decision
+        made meanwhile cannot be overwritten by what the caller read before it."""
         found: dict[str, Any] = {}
-        for start in range(0, len(upstream_ids), _CHUNK):
-            chunk = upstream_ids[start : start + _CHUNK]
-            rows = self.session.execute(select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk)))
-            found.update((row.upstream_id, row) for row in rows)
+        ordered = sorted(upstream_ids)  # every locker takes its locks in the same order
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            stmt = select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk))
+            if for_update:
+                stmt = stmt.order_by(ACTIONS.c.upstream_id).with_for_update()
+            found.update((row.upstream_id, row) for row in self.session.execute(stmt))
         return found
 
     # --- writes --------------------------------------------------------------------------------
