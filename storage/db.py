@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///actionbot.db"
 _IMMEDIATE = "actionbot_immediate"
+SQLITE_CACHE_SIZE = -32_000
+"""SQLite's page cache per connection, in KiB when negative."""
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -66,6 +68,9 @@ def _sqlite_engine(url: URL) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # 32 MB of page cache (the default is 2 MB): a bulk ingest updates eight indexes of
+        # actions at random places, and with the default cache it waits on I/O most of the time.
+        cursor.execute(f"PRAGMA cache_size={SQLITE_CACHE_SIZE}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

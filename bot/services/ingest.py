@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.domain.clock import utcnow
-from bot.domain.incoming import ActionIn, InvalidInput, ParsedDocument, RecordError
+from bot.domain.incoming import (
+    ActionIn,
+    InvalidInput,
+    ParsedDocument,
+    RecordError,
+    bulk_allocation,
+)
 from bot.domain.records import short_id_of
 from bot.domain.statuses import Status, can_reach
 from storage.db import Database
@@ -55,7 +61,7 @@ def ingest(
     now = now or utcnow()
     for attempt in range(_ATTEMPTS):
         try:
-            with db.write() as session:
+            with bulk_allocation(), db.write() as session:
                 return _ingest(session, document, actor, now)
         except IntegrityError:
             # Another sender inserted one of these ids after we looked: look again.
@@ -143,12 +149,16 @@ _MUTABLE = (
 )
 
 
+_STORED = (*_MUTABLE, "upstream_id", "created_at")
+
+
 def _mutable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: values[k] for k in _MUTABLE}
 
 
 def _stored_values(row: Any) -> dict[str, Any]:
-    return {k: getattr(row, k) for k in (*_MUTABLE, "upstream_id", "created_at")}
+    mapping = row._mapping
+    return {k: mapping[k] for k in _STORED}
 
 
 def _new_values(action: ActionIn, now: datetime) -> dict[str, Any]:
