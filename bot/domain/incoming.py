@@ -189,6 +189,9 @@ def _parse_document(text: str | bytes) -> ParsedDocument:
         if action is not None:
             for field, message in missing_target_fields(action.type, action.target):
                 errors.append(RecordError(position, kind, field, message))
+            if action.status is Status.UNDONE and action.type.undo_type is None:
+                message = f"{action.type.value} cannot be undone (it has no undo type)"
+                errors.append(RecordError(position, kind, "status", message))
     if errors:
         errors.sort(key=lambda e: e.position)
         raise InvalidInput(errors)

@@ -274,3 +274,11 @@ def test_every_invalid_line_of_json_lines_is_reported_by_line() -> None:
 def test_a_json_lines_document_of_valid_records_parses() -> None:
     parsed: ParsedDocument = parse_document(json_lines(action("a"), action("b")))
     assert parsed.positions == [1, 2]
+
+
+def test_undone_only_for_types_that_can_be_undone() -> None:
+    parse_document(json.dumps(action("a", status="undone", updated_at="2026-11-27T09:00:00Z")))
+    error = refused(json.dumps(action("b", type="run-antivirus-scan", status="undone")))
+    assert [(e.field, e.message) for e in error.errors] == [
+        ("status", "run-antivirus-scan cannot be undone (it has no undo type)")
+    ]
