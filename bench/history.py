@@ -209,10 +209,12 @@ def main() -> int:
         sql_alone=sql_only,
         baseline=hand_written,
         service=lambda: page_of(db, selection, limit=PAGE, now=NOW, with_total=False),
-        with_total=lambda: page_of(db, selection, limit=PAGE, now=NOW),
     )
-    sql_alone, baseline = figures["sql_alone"], figures["baseline"]
-    service, with_total = figures["service"], figures["with_total"]
+    sql_alone, baseline, service = figures["sql_alone"], figures["baseline"], figures["service"]
+    # Apart, so that its count of every row in the window does not cool the others' caches.
+    with_total = medians_ms(
+        args.runs // 4, warmup=5, with_total=lambda: page_of(db, selection, limit=PAGE, now=NOW)
+    )["with_total"]
     ratio = service / baseline
     db.dispose()
     raw.close()
@@ -224,7 +226,9 @@ def main() -> int:
     print(f"  hand-written SQL, rows as tuples:  median {sql_alone:8.3f} ms")
     print(f"  hand-written SQL, same records:    median {baseline:8.3f} ms (the baseline)")
     print(f"  page_of(with_total=False):         median {service:8.3f} ms")
-    print(f"  page_of(with_total=True):          median {with_total:8.3f} ms")
+    print(
+        f"  page_of(with_total=True):          median {with_total:8.3f} ms ({args.runs // 4} runs)"
+    )
     print(f"  ratio page_of / baseline:          {ratio:8.2f}x")
     print(f"  ratio page_of / rows as tuples:    {service / sql_alone:8.2f}x (for reference)")
     ok_time, ok_ratio = service <= GOAL_MS, ratio <= GOAL_RATIO
