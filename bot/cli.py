@@ -16,7 +16,7 @@ from typing import NoReturn, TextIO, TypeAlias
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.domain.catalog import UnknownName, parse_action_source, parse_action_type
 from bot.domain.incoming import InvalidInput, parse_document
@@ -125,10 +125,18 @@ def open_database(settings: Settings) -> Database:
     db = Database.from_url(settings.database_url)
     try:
         upgrade(db.engine)
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseUnavailable(f"{redact(settings.database_url)}: {reason}") from None
+    except DBAPIError as exc:
+        # Not only "unreachable" (OperationalError): a file that is not a database, say.
+        db.dispose()
+        raise DatabaseUnavailable(f"{redact(settings.database_url)}: {_reason(exc)}") from None
     return db
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what the database driver said, without SQLAlchemy's decoration."""
+    orig = getattr(exc, "orig", None)
+    lines = str(orig if orig is not None else exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _actor() -> str:
@@ -187,10 +195,11 @@ def _roles(args: argparse.Namespace, settings: Settings) -> int:
         with _bad_subject_is_usage():
             if verb == "grant":
                 new = role_service.grant(db, args.user, roles, actor=_actor())  # type: ignore[arg-type]
-                print(f"{args.user}: granted {', '.join(r.value for r in new) or 'nothing new'}")
+                granted = ", ".join(r.value for r in new) or "nothing new"
+                print(f"{normalize_subject(args.user)}: granted {granted}")
             elif verb == "revoke":
                 removed = role_service.revoke(db, args.user, roles, actor=_actor())  # type: ignore[arg-type]
-                print(f"{args.user}: revoked {removed} role(s)")
+                print(f"{normalize_subject(args.user)}: revoked {removed} role(s)")
             elif verb == "list":
                 _print_assignments(role_service.assignments(db, args.user), sys.stdout)
             else:
@@ -313,3 +322,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except SQLAlchemyError as exc:
+        # The database failed mid-command (locked, disk full, connection lost).
+        print(f"actionbot: database error: {_reason(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        # The contract promises a plain line, never a traceback, even for our own bugs.
+        print(f"actionbot: unexpected error: {type(exc).__name__}: {_reason(exc)}", file=sys.stderr)
+        return EXIT_USAGE

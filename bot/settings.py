@@ -100,7 +100,9 @@ def describe_settings_error(error: ValidationError) -> str:
     variable = str(first["loc"][0]) if first["loc"] else "settings"
     message = str(first["msg"]).removeprefix("Value error, ")
     value = first.get("input")
-    shown = f" (got {value!r})" if isinstance(value, str | int) and not _secret(variable) else ""
+    shown = ""
+    if isinstance(value, str | int) and not _secret(variable) and repr(value) not in message:
+        shown = f" (got {value!r})"
     more = len(error.errors()) - 1
     tail = f"; and {more} more setting(s) at fault" if more else ""
     return f"{variable}: {message}{shown}{tail}"

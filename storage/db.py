@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///actionbot.db"
 _IMMEDIATE = "actionbot_immediate"
+SQLITE_CACHE_SIZE = -32_000
+"""SQLite's page cache per connection, in KiB when negative."""
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -66,12 +68,16 @@ def _sqlite_engine(url: URL) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # 32 MB of page cache (the default is 2 MB): a bulk ingest updates eight indexes of
+        # actions at random places, and with the default cache it waits on I/O most of the time.
+        cursor.execute(f"PRAGMA cache_size={SQLITE_CACHE_SIZE}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver: every unit of work passes here, and it needs no SQLAlchemy.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -84,7 +90,7 @@ class Database:
         self._writes = sessionmaker(
             bind=engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
         )
-        self._reads = sessionmaker(bind=engine, expire_on_commit=False)
+        self._reads = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -102,8 +108,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """One read-only transaction."""
-        with self._reads() as session, session.begin():
+        """One read-only transaction: begun by the first query, rolled back when the block ends
+        (it wrote nothing; this is cheaper than an explicit begin and commit, per listing page)."""
+        with self._reads() as session:
             yield session
 
     def ping(self) -> None:

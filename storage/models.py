@@ -31,7 +31,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(none_as_null=True)}
 
 
 class PostState:
@@ -92,9 +92,11 @@ class Action(Base):
             sqlite_where=_PENDING,
             postgresql_where=_PENDING,
         ),
-        Index("ix_actions_history", "updated_at", "pk"),
-        Index("ix_actions_source_history", "source", "updated_at", "pk"),
-        Index("ix_actions_type_history", "type", "updated_at", "pk"),
+        # History pages read these backwards (newest first, pk breaking ties); the trailing
+        # status makes them covering for the page's count, which filters out pending actions.
+        Index("ix_actions_history", "updated_at", "pk", "status"),
+        Index("ix_actions_source_history", "source", "updated_at", "pk", "status"),
+        Index("ix_actions_type_history", "type", "updated_at", "pk", "status"),
         Index("ix_actions_status_history", "status", "updated_at", "pk"),
         Index("ix_actions_device", "device_name"),
         Index("ix_actions_outbox", "pk", sqlite_where=_OWED, postgresql_where=_OWED),
@@ -114,7 +116,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str | None] = mapped_column(String(200))
     actor_email: Mapped[str | None] = mapped_column(String(320))
-    roles: Mapped[list[str] | None] = mapped_column(JSON)
+    roles: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     """The roles the actor held at that moment."""
     status_before: Mapped[str | None] = mapped_column(String(20))
     status_after: Mapped[str | None] = mapped_column(String(20))
@@ -140,5 +142,5 @@ class UserPreference(Base):
     __tablename__ = "user_preferences"
 
     slack_user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    columns: Mapped[list[str] | None] = mapped_column(JSON)
+    columns: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime]

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Select, Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.domain.catalog import ActionSource, ActionType
@@ -46,6 +58,67 @@ def to_record(row: Any) -> ActionRecord:
     )
 
 
+_C = ACTIONS.c
+RECORD_COLUMNS = (
+    _C.pk,
+    _C.upstream_id,
+    _C.type,
+    _C.source,
+    _C.status,
+    _C.created_at,
+    _C.updated_at,
+    _C.target,
+    _C.investigation_id,
+    _C.requested_by,
+    _C.details,
+    _C.decided_by,
+    _C.decided_by_email,
+    _C.decided_at,
+    _C.comment,
+    _C.status_detail,
+    _C.slack_channel,
+    _C.slack_ts,
+    _C.undo_of_pk,
+)
+"""The columns of an ActionRecord, in the order of its fields (see `record_of`)."""
+_TYPES = {t.value: t for t in ActionType}
+_SOURCES = {s.value: s for s in ActionSource}
+_STATUSES = {s.value: s for s in Status}
+
+
+def select_records() -> Select[Any]:
+    return select(*RECORD_COLUMNS)
+
+
+def record_of(row: Any) -> ActionRecord:
+    """A record from a row of `select_records()`: listings build thousands, so this is lean."""
+    pk, upstream_id, type_, source, status, *rest = row
+    return ActionRecord(pk, upstream_id, _TYPES[type_], _SOURCES[source], _STATUSES[status], *rest)
+
+
+def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows, which must all name the same columns, with one executemany.
+
+    Each column's own bind processor (time zones, JSON) is applied in one tight loop and the
+    driver gets plain tuples: SQLAlchemy's per-row parameter handling would otherwise cost more
+    than the database's own work in a bulk ingest (bench/ingest.py).
+    """
+    dialect = connection.dialect
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys, for_executemany=True)
+    columns = []  # column by column: each processor runs over every row in one loop
+    for key in keys:
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        values = [row[key] for row in rows]
+        columns.append(values if process is None else [process(v) for v in values])
+    if compiled.positional:
+        order = [columns[keys.index(name)] for name in compiled.positiontup or ()]
+        parameters: list[Any] = list(zip(*order, strict=True))
+    else:
+        parameters = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+    connection.exec_driver_sql(str(compiled), parameters)
+
+
 class ActionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -54,31 +127,55 @@ class ActionRepository:
 
     def find(self, ref: str) -> ActionRecord | None:
         """An action by its upstream id (matched first, exactly) or by its short id (A-1042)."""
-        row = self.session.execute(select(ACTIONS).where(ACTIONS.c.upstream_id == ref)).first()
+        row = self.session.execute(select_records().where(_C.upstream_id == ref)).first()
         if row is None and (pk := pk_from_short_id(ref)) is not None:
-            row = self.session.execute(select(ACTIONS).where(ACTIONS.c.pk == pk)).first()
-        return None if row is None else to_record(row)
+            row = self.session.execute(select_records().where(_C.pk == pk)).first()
+        return None if row is None else record_of(row)
 
     def get(self, pk: int) -> ActionRecord | None:
-        row = self.session.execute(select(ACTIONS).where(ACTIONS.c.pk == pk)).first()
-        return None if row is None else to_record(row)
+        row = self.session.execute(select_records().where(_C.pk == pk)).first()
+        return None if row is None else record_of(row)
 
-    def rows_by_upstream_ids(self, upstream_ids: Sequence[str]) -> dict[str, Any]:
+    def rows_by_upstream_ids(
+        self, upstream_ids: Sequence[str], *, for_update: bool = False
+    ) -> dict[str, Any]:
+        """The stored rows of these upstream ids. `for_update` locks them until the transaction
+        ends (PostgreSQL; SQLite's write transactions are exclusive anyway), so that a decision
+        made meanwhile cannot be overwritten by what the caller read before it."""
         found: dict[str, Any] = {}
-        for start in range(0, len(upstream_ids), _CHUNK):
-            chunk = upstream_ids[start : start + _CHUNK]
-            rows = self.session.execute(select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk)))
+        ordered = sorted(upstream_ids)  # every locker takes its locks in the same order
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            stmt = select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk))
+            if for_update:
+                stmt = stmt.order_by(ACTIONS.c.upstream_id).with_for_update()
+            rows = self.session.connection().execute(stmt)
             found.update((row.upstream_id, row) for row in rows)
         return found
 
     # --- writes --------------------------------------------------------------------------------
 
     def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-        """Insert actions; returns their primary keys in input order."""
+        """Insert actions; returns their primary keys in input order.
+
+        One executemany, then the new keys looked up by upstream id: on SQLite, RETURNING in
+        input order makes SQLAlchemy insert row by row, five times slower in bulk ingest.
+        """
         if not rows:
             return []
-        stmt = insert(ACTIONS).returning(ACTIONS.c.pk, sort_by_parameter_order=True)
-        return list(self.session.execute(stmt, list(rows)).scalars())
+        bulk_insert(self.session.connection(), ACTIONS, rows)
+        upstream_ids = [row["upstream_id"] for row in rows]
+        keys = self.pks_by_upstream_ids(upstream_ids)
+        return [keys[upstream_id] for upstream_id in upstream_ids]
+
+    def pks_by_upstream_ids(self, upstream_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        c = ACTIONS.c
+        for start in range(0, len(upstream_ids), _CHUNK):
+            chunk = upstream_ids[start : start + _CHUNK]
+            stmt = select(c.upstream_id, c.pk).where(c.upstream_id.in_(chunk))
+            found.update((uid, pk) for uid, pk in self.session.connection().execute(stmt))
+        return found
 
     def update_many(self, changes: Sequence[Mapping[str, Any]]) -> None:
         """Apply rows of new values, each keyed by `b_pk`; every row must name the same columns."""
@@ -141,60 +238,110 @@ class ActionRepository:
 
     # --- listings ------------------------------------------------------------------------------
 
-    def _selected(self, selection: Selection, now: datetime) -> Select[Any]:
-        stmt = select(ACTIONS)
-        c = ACTIONS.c
-        if selection.pending:
-            stmt = stmt.where(c.status == Status.PENDING.value)
-        else:
-            stmt = stmt.where(c.status != Status.PENDING.value)
-            stmt = stmt.where(c.updated_at >= selection.window.start(now), c.updated_at <= now)
-        if selection.statuses:
-            stmt = stmt.where(c.status.in_(sorted(s.value for s in selection.statuses)))
-        if selection.sources:
-            stmt = stmt.where(c.source.in_(sorted(s.value for s in selection.sources)))
-        if selection.types:
-            stmt = stmt.where(c.type.in_(sorted(t.value for t in selection.types)))
-        if selection.devices:
-            stmt = stmt.where(c.device_name.in_(sorted(selection.devices)))
-        return stmt
-
-    def _ordered(self, stmt: Select[Any], selection: Selection) -> Select[Any]:
-        c = ACTIONS.c
-        if selection.pending:
-            return stmt.order_by(c.created_at.asc(), c.pk.asc())
-        return stmt.order_by(c.updated_at.desc(), c.pk.desc())
-
     def page(
         self, selection: Selection, now: datetime, *, limit: int, offset: int = 0
     ) -> list[ActionRecord]:
-        stmt = self._ordered(self._selected(selection, now), selection).limit(limit).offset(offset)
-        return [to_record(row) for row in self.session.execute(stmt)]
+        stmt = _listing(selection, "page")
+        params = {**_listing_params(selection, now), "limit": limit, "offset": offset}
+        # Core execution on the session's connection: a listing needs no ORM, and skipping it
+        # is most of what keeps the history page close to hand-written SQL (bench/history.py).
+        return [record_of(row) for row in self.session.connection().execute(stmt, params)]
 
     def count(self, selection: Selection, now: datetime) -> int:
-        inner = self._selected(selection, now).with_only_columns(ACTIONS.c.pk).subquery()
-        return int(self.session.execute(select(func.count()).select_from(inner)).scalar_one())
+        stmt = _listing(selection, "count")
+        result = self.session.connection().execute(stmt, _listing_params(selection, now))
+        return int(result.scalar_one())
 
     def stream(
         self, selection: Selection, now: datetime, batch: int = 2000
     ) -> Iterator[ActionRecord]:
         """Every selected action, fetched in batches so memory stays flat however many there are."""
-        stmt = self._ordered(self._selected(selection, now), selection)
-        result = self.session.execute(stmt.execution_options(yield_per=batch))
+        stmt = _listing(selection, "all").execution_options(yield_per=batch)
+        result = self.session.connection().execute(stmt, _listing_params(selection, now))
         for row in result:
-            yield to_record(row)
+            yield record_of(row)
 
     def owed_cards(self, now: datetime, limit: int) -> list[ActionRecord]:
         """Actions whose card must be posted or refreshed, oldest first, not held by a poster."""
         c = ACTIONS.c
         stmt = (
-            select(ACTIONS)
+            select_records()
             .where(c.post_state.in_([PostState.DUE, PostState.UPDATE_DUE]))
             .where((c.post_not_before.is_(None)) | (c.post_not_before <= now))
             .order_by(c.pk)
             .limit(limit)
         )
-        return [to_record(row) for row in self.session.execute(stmt)]
+        return [record_of(row) for row in self.session.execute(stmt)]
+
+
+_ListingShape = tuple[bool, int, int, int, int, str]
+_LISTINGS: dict[_ListingShape, Select[Any]] = {}
+
+
+def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Select[Any]:
+    """The statement of a listing, built once per shape of selection (how many values each
+    filter has) and reused with new parameters (see `_listing_params`). One parameter per value,
+    rather than an "expanding" one, spares SQLAlchemy rewriting the SQL text on every call.
+
+    History lists actions no longer pending whose latest status change (updated_at) lies in the
+    window, newest first; pending lists the pending ones, oldest first. pk breaks ties, so pages
+    never overlap.
+    """
+    shape = (
+        selection.pending,
+        len(selection.statuses),
+        len(selection.sources),
+        len(selection.types),
+        len(selection.devices),
+        form,
+    )
+    stmt = _LISTINGS.get(shape)
+    if stmt is not None:
+        return stmt
+    c = ACTIONS.c
+    stmt = select_records()
+    if selection.pending:
+        stmt = stmt.where(c.status == Status.PENDING.value)
+    else:
+        stmt = stmt.where(c.status != Status.PENDING.value)
+        stmt = stmt.where(c.updated_at >= bindparam("since"), c.updated_at <= bindparam("until"))
+    for wanted, column in (
+        (selection.statuses, c.status),
+        (selection.sources, c.source),
+        (selection.types, c.type),
+        (selection.devices, c.device_name),
+    ):
+        if wanted:
+            values: list[Any] = [bindparam(f"{column.name}_in_{n}") for n in range(len(wanted))]
+            stmt = stmt.where(column.in_(values))
+    if form == "count":
+        inner = stmt.with_only_columns(c.pk).subquery()
+        stmt = select(func.count()).select_from(inner)
+    else:
+        if selection.pending:
+            stmt = stmt.order_by(c.created_at.asc(), c.pk.asc())
+        else:
+            stmt = stmt.order_by(c.updated_at.desc(), c.pk.desc())
+        if form == "page":
+            stmt = stmt.limit(bindparam("limit", type_=Integer)).offset(
+                bindparam("offset", type_=Integer)
+            )
+    _LISTINGS[shape] = stmt
+    return stmt
+
+
+def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if not selection.pending:
+        params.update(since=selection.window.start(now), until=now)
+    for name, wanted in (
+        ("status", selection.statuses),
+        ("source", selection.sources),
+        ("type", selection.types),
+        ("device_name", selection.devices),
+    ):
+        params.update((f"{name}_in_{n}", str(value)) for n, value in enumerate(sorted(wanted)))
+    return params
 
 
 def _card_refresh() -> Any:
@@ -243,7 +390,7 @@ class AuditRepository:
 
     def add_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
-            self.session.execute(insert(AUDIT), list(rows))
+            bulk_insert(self.session.connection(), AUDIT, rows)
 
     def trail(self, action_pk: int) -> list[AuditEntry]:
         stmt = select(AUDIT).where(AUDIT.c.action_pk == action_pk).order_by(AUDIT.c.at, AUDIT.c.pk)

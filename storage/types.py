@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -28,9 +29,44 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    # On SQLite, bulk ingest writes and listings read hundreds of thousands of these: convert
+    # straight between aware datetimes and SQLite's text, in the exact format SQLAlchemy's
+    # DateTime uses ("2026-11-27 08:00:00.000000", always with microseconds, so that text order
+    # is time order), rather than through DateTime's generic processors and then this class's.
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return _to_sqlite
+        return super().bind_processor(dialect)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name == "sqlite":
+            return _from_sqlite
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _to_sqlite(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r}: timestamps must carry a time zone")
+    return _sqlite_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _sqlite_text(value: datetime) -> str:
+    """ "YYYY-MM-DD HH:MM:SS.ffffff+00:00" without its offset. Cached: a bulk ingest writes the
+    same moment (its own 'now', a creation time that is also the update time) again and again."""
+    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+
+
+def _from_sqlite(value: str | None) -> datetime | None:
+    # Appending the offset is several times faster than .replace(tzinfo=UTC) on the result.
+    return None if value is None else datetime.fromisoformat(value + "+00:00")

@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 
 class Category(StrEnum):
@@ -127,22 +127,31 @@ class UnknownName(ValueError):
 _E = TypeVar("_E", bound=StrEnum)
 
 
+class NameIndex(Generic[_E]):
+    """Finds an enum member by its key or display name, case-insensitively, with one dict
+    lookup: ingest looks up a type, a source and a status for every record it reads."""
+
+    def __init__(self, enum: type[_E], kind: str, names: Iterable[tuple[_E, str]] = ()) -> None:
+        self.enum, self.kind = enum, kind
+        self.index: dict[str, _E] = {name.casefold(): member for member, name in names}
+        self.index.update((member.value.casefold(), member) for member in enum)  # keys win
+
+    def __call__(self, text: str) -> _E:
+        found = self.index.get(text.strip().casefold())
+        if found is None:
+            keys = [m.value for m in self.enum]
+            wanted = text.strip().casefold()
+            suggestions = difflib.get_close_matches(wanted, keys, n=2, cutoff=0.5)
+            raise UnknownName(self.kind, text, suggestions)
+        return found
+
+
 def lookup(enum: type[_E], text: str, kind: str, names: Iterable[tuple[_E, str]] = ()) -> _E:
     """Find the member whose key or display name is `text` (case-insensitive)."""
-    wanted = text.strip().casefold()
-    for member in enum:
-        if member.value == wanted:
-            return member
-    for member, name in names:
-        if name.casefold() == wanted:
-            return member
-    keys = [m.value for m in enum]
-    raise UnknownName(kind, text, difflib.get_close_matches(wanted, keys, n=2, cutoff=0.5))
+    return NameIndex(enum, kind, names)(text)
 
 
-def parse_action_type(text: str) -> ActionType:
-    return lookup(ActionType, text, "action type", ((t, t.display_name) for t in ActionType))
-
-
-def parse_action_source(text: str) -> ActionSource:
-    return lookup(ActionSource, text, "action source", ((s, s.display_name) for s in ActionSource))
+parse_action_type = NameIndex(ActionType, "action type", ((t, t.display_name) for t in ActionType))
+parse_action_source = NameIndex(
+    ActionSource, "action source", ((s, s.display_name) for s in ActionSource)
+)

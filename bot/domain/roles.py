@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.catalog import Category, lookup
+from bot.domain.catalog import Category, NameIndex
 
 
 class Role(StrEnum):
@@ -140,5 +140,4 @@ def authorize(roles: Iterable[Role], act: Act, category: Category | None = None)
     return Verdict(allowed, act, category, alternatives, held, note)
 
 
-def parse_role(text: str) -> Role:
-    return lookup(Role, text, "role", ((r, r.display_name) for r in Role))
+parse_role = NameIndex(Role, "role", ((r, r.display_name) for r in Role))

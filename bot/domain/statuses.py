@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from bot.domain.catalog import ActionType, lookup
+from bot.domain.catalog import ActionType, NameIndex
 
 
 class Status(StrEnum):
@@ -69,5 +69,4 @@ def can_reach(current: Status, new: Status, action_type: ActionType) -> bool:
     return False
 
 
-def parse_status(text: str) -> Status:
-    return lookup(Status, text, "status")
+parse_status = NameIndex(Status, "status")

@@ -13,17 +13,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.domain.clock import utcnow
-from bot.domain.incoming import ActionIn, InvalidInput, ParsedDocument, RecordError
+from bot.domain.incoming import (
+    ActionIn,
+    InvalidInput,
+    ParsedDocument,
+    RecordError,
+    bulk_allocation,
+)
 from bot.domain.records import short_id_of
-from bot.domain.statuses import DECISIONS, Status, can_reach
+from bot.domain.statuses import Status, can_reach
 from storage.db import Database
 from storage.models import PostState
 from storage.repositories import ActionRepository, AuditRepository
 
 _ATTEMPTS = 3
+_RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class _State:
     values: dict[str, Any]
     pk: int | None
     changed: bool = False
+    status_before: str | None = None
 
 
 def ingest(
@@ -53,11 +61,16 @@ def ingest(
     now = now or utcnow()
     for attempt in range(_ATTEMPTS):
         try:
-            with db.write() as session:
+            with bulk_allocation(), db.write() as session:
                 return _ingest(session, document, actor, now)
         except IntegrityError:
             # Another sender inserted one of these ids after we looked: look again.
             if attempt == _ATTEMPTS - 1:
+                raise
+        except DBAPIError as exc:
+            # PostgreSQL may pick this transaction as a deadlock victim when two senders insert
+            # the same new ids in different orders: the whole input is simply tried again.
+            if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
@@ -65,9 +78,10 @@ def ingest(
 def _ingest(session: Any, document: ParsedDocument, actor: str, now: datetime) -> IngestResult:
     actions = ActionRepository(session)
     ids = list(dict.fromkeys(a.id for a in document.actions))
-    stored = actions.rows_by_upstream_ids(ids)
+    stored = actions.rows_by_upstream_ids(ids, for_update=True)
     states: dict[str, _State] = {
-        upstream_id: _State(_stored_values(row), row.pk) for upstream_id, row in stored.items()
+        upstream_id: _State(_stored_values(row), row.pk, status_before=row.status)
+        for upstream_id, row in stored.items()
     }
     outcomes: list[str] = []
     errors: list[RecordError] = []
@@ -135,12 +149,16 @@ _MUTABLE = (
 )
 
 
+_STORED = (*_MUTABLE, "upstream_id", "created_at")
+
+
 def _mutable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: values[k] for k in _MUTABLE}
 
 
 def _stored_values(row: Any) -> dict[str, Any]:
-    return {k: getattr(row, k) for k in (*_MUTABLE, "upstream_id", "created_at")}
+    mapping = row._mapping
+    return {k: mapping[k] for k in _STORED}
 
 
 def _new_values(action: ActionIn, now: datetime) -> dict[str, Any]:
@@ -189,7 +207,9 @@ def _merge(values: dict[str, Any], action: ActionIn, now: datetime) -> bool:
     if action.status is not status and can_reach(status, action.status, action.type):
         reached = action.updated_at or action.created_at or now
         values.update(status=action.status.value, updated_at=reached)
-        if status is Status.PENDING and action.status in DECISIONS | {Status.EXPIRED}:
+        if status is Status.PENDING:
+            # Whatever it reached (approved, rejected, expired, or further along), it was
+            # decided then, as when such an action arrives new.
             values["decided_at"] = reached
         values["post_state"] = {
             PostState.POSTED: PostState.UPDATE_DUE,
@@ -211,7 +231,7 @@ def _audit_row(kind: str, state: _State, actor: str, now: datetime) -> dict[str,
         "actor": actor,
         "actor_email": None,
         "roles": None,
-        "status_before": None,
+        "status_before": state.status_before,
         "status_after": state.values["status"],
         "reason": None,
     }

@@ -16,6 +16,7 @@ from storage.migrate import upgrade
 POSTGRES_URL = os.environ.get("ACTIONBOT_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 _TABLES = ("audit_events", "role_assignments", "user_preferences", "actions")
+_FRESH: set[str] = set()
 
 
 def sqlite_database(directory: Path, template: Path) -> str:
@@ -34,6 +35,11 @@ def postgres_database(name: str) -> str:
     server = normalize_url(POSTGRES_URL)
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        if name not in _FRESH:
+            # Once per test run, start from nothing: the migration may have changed since the
+            # database was made (it is edited in place until the first release).
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _FRESH.add(name)
         exists = connection.execute(
             text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
         ).first()

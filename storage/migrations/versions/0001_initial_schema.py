@@ -53,7 +53,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.create_index("ix_actions_device", ["device_name"], unique=False)
-        batch_op.create_index("ix_actions_history", ["updated_at", "pk"], unique=False)
+        batch_op.create_index("ix_actions_history", ["updated_at", "pk", "status"], unique=False)
         batch_op.create_index(
             "ix_actions_outbox",
             ["pk"],
@@ -69,12 +69,14 @@ def upgrade() -> None:
             postgresql_where=sa.text("status = 'pending'"),
         )
         batch_op.create_index(
-            "ix_actions_source_history", ["source", "updated_at", "pk"], unique=False
+            "ix_actions_source_history", ["source", "updated_at", "pk", "status"], unique=False
         )
         batch_op.create_index(
             "ix_actions_status_history", ["status", "updated_at", "pk"], unique=False
         )
-        batch_op.create_index("ix_actions_type_history", ["type", "updated_at", "pk"], unique=False)
+        batch_op.create_index(
+            "ix_actions_type_history", ["type", "updated_at", "pk", "status"], unique=False
+        )
 
     op.create_table(
         "role_assignments",
