@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.cli import EXIT_OK, SubParsers, UsageError, command, extra_parser, open_database
+from bot.integrations.executors import ExecutorUnavailable
 from bot.runtime import Runtime, SlackUnavailable, build_runtime
 from bot.scheduling import start_scheduler
 from bot.settings import Settings
@@ -80,7 +81,7 @@ def start_bot(
     try:
         runtime = build_runtime(settings, db, serve_slack_http=mode == "http")
         server = HttpServer(runtime.web, host, port)
-    except (SlackUnavailable, PortUnavailable) as exc:
+    except (SlackUnavailable, PortUnavailable, ExecutorUnavailable) as exc:
         db.dispose()
         raise UsageError(str(exc)) from None
     jobs = start_scheduler(runtime.context) if scheduler else None
