@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 from dataclasses import dataclass
 from types import FrameType
 
@@ -23,6 +24,7 @@ from bot.settings import Settings
 from bot.web.server import HttpServer, PortUnavailable
 
 log = logging.getLogger("actionbot")
+SWITCH_INTERVAL = 0.001
 
 
 @extra_parser
@@ -98,6 +100,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Acks must not wait long for the GIL behind work that runs after earlier acks: hand it over
+    # every millisecond rather than every five (bench/clicks.py measures the difference).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     mode = args.mode or ("socket" if settings.slack_app_token else "http")
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port

@@ -199,6 +199,13 @@ class ActionRepository:
 
     # --- the card outbox -----------------------------------------------------------------------
 
+    def owes_cards(self, states: Sequence[str], now: datetime) -> bool:
+        """Whether any card in `states` is free to deliver now (a cheap read before claiming)."""
+        c = ACTIONS.c
+        free = c.post_not_before.is_(None) | (c.post_not_before <= now)
+        stmt = select(c.pk).where(c.post_state.in_(list(states)), free).limit(1)
+        return self.session.execute(stmt).first() is not None
+
     def claim_cards(
         self, states: Sequence[str], now: datetime, until: datetime, limit: int
     ) -> list[ClaimedCard]:

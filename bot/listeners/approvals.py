@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.context import BotContext
 from bot.domain.statuses import Status
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners.background import AfterAck
 from bot.listeners.payloads import ButtonClick, RejectSubmission
 from bot.services.approvals import (
     AlreadyDecided,
@@ -33,33 +34,26 @@ from bot.views import replies
 
 def register(app: App, context: BotContext) -> None:
     poster = poster_for(context)
+    after_ack = AfterAck(context.client)
+    db, resolver = context.db, context.resolver
 
     @app.action(ActionId.APPROVE)
     def handle_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         click = ButtonClick.parse(body)
-        outcome = decide_click(
-            context.db,
-            context.resolver,
-            ref=click.action_ref,
-            decision=Status.APPROVED,
-            user_id=click.user_id,
-            team_id=click.team_id,
-        )
-        answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+
+        def approve() -> None:
+            outcome = decide_click(db, resolver, decision=Status.APPROVED, **click.who)
+            answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+
+        after_ack.run(body, approve)
 
     @app.action(ActionId.REJECT)
     def handle_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         click = ButtonClick.parse(body)
-        outcome = check_click(
-            context.db,
-            context.resolver,
-            ref=click.action_ref,
-            decision=Status.REJECTED,
-            user_id=click.user_id,
-            team_id=click.team_id,
-        )
+        # Not deferred: Slack's trigger_id for views.open is only valid for 3 seconds.
+        outcome = check_click(db, resolver, decision=Status.REJECTED, **click.who)
         if isinstance(outcome, MayDecide) and click.trigger_id:
             modal = replies.reject_modal(outcome.action, click.channel_id)
             client.views_open(trigger_id=click.trigger_id, view=modal)
@@ -73,16 +67,14 @@ def register(app: App, context: BotContext) -> None:
             ack(response_action="errors", errors={BlockId.REJECT_REASON: replies.reason_missing()})
             return
         ack()
-        outcome = decide_click(
-            context.db,
-            context.resolver,
-            ref=submission.action_ref,
-            decision=Status.REJECTED,
-            user_id=submission.user_id,
-            team_id=submission.team_id,
-            comment=submission.reason,
-        )
-        answer(client, poster, outcome, channel=submission.channel_id, user=submission.user_id)
+
+        def reject() -> None:
+            outcome = decide_click(
+                db, resolver, decision=Status.REJECTED, comment=submission.reason, **submission.who
+            )
+            answer(client, poster, outcome, channel=submission.channel_id, user=submission.user_id)
+
+        after_ack.run(body, reject)
 
 
 def answer(
@@ -95,7 +87,8 @@ def answer(
 ) -> None:
     """After a decision the card changes for everyone; anything else is said to the clicker."""
     if isinstance(outcome, Decided):
-        poster.refresh(outcome.action.pk)
+        if outcome.card is not None:  # else the card is not posted yet, or another poster has it
+            poster.deliver(outcome.card)
         return
     text = _reply(outcome)
     if channel:

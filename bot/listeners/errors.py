@@ -20,9 +20,14 @@ log = logging.getLogger("actionbot.listeners")
 def register(app: App, context: BotContext) -> None:
     @app.error
     def handle_error(error: Exception, body: dict[str, Any]) -> None:
-        kind = body.get("type") or body.get("command") or "request"
-        log.error("a %s listener failed", kind, exc_info=error)
-        tell_user_it_failed(context.client, body)
+        report_failure(context.client, error, body)
+
+
+def report_failure(client: WebClient, error: Exception, body: dict[str, Any]) -> None:
+    """Log the failure with its traceback; tell the person who clicked or typed, without it."""
+    kind = body.get("type") or body.get("command") or "request"
+    log.error("a %s listener failed", kind, exc_info=error)
+    tell_user_it_failed(client, body)
 
 
 def tell_user_it_failed(client: WebClient, body: dict[str, Any]) -> None:

@@ -8,11 +8,17 @@ a Slack Connect channel), else `team.id`. A button's value names an action and g
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.ids import BlockId
+
+
+class ClickedBy(TypedDict):
+    ref: str
+    user_id: str
+    team_id: str | None
 
 
 class _Payload(BaseModel):
@@ -67,6 +73,11 @@ class ButtonClick(_Payload):
     @property
     def action_ref(self) -> str:
         return self.actions[0].value
+
+    @property
+    def who(self) -> ClickedBy:
+        """Which action, clicked by whom: the arguments of the approval services."""
+        return {"ref": self.action_ref, "user_id": self.user_id, "team_id": self.team_id}
 
     @property
     def channel_id(self) -> str | None:
@@ -128,6 +139,10 @@ class RejectSubmission(_Payload):
     @property
     def action_ref(self) -> str:
         return self.metadata.action
+
+    @property
+    def who(self) -> ClickedBy:
+        return {"ref": self.action_ref, "user_id": self.user_id, "team_id": self.team_id}
 
     @property
     def channel_id(self) -> str | None:

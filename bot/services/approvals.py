@@ -23,6 +23,7 @@ from bot.services.decide import (
     may_decide,
 )
 from bot.services.identity import ActorResolver, NotAllowed
+from bot.services.posting import LEASE
 from storage.db import Database
 from storage.repositories import ActionRepository, AuditRepository
 
@@ -61,12 +62,13 @@ def decide_click(
     team_id: str | None,
     comment: str | None = None,
 ) -> ClickOutcome:
-    """Approve or reject `ref` for the Slack user who clicked."""
+    """Approve or reject `ref` for the Slack user who clicked. A decision comes with the lease on
+    the card's update, so the clicker's own thread updates the card at once."""
     try:
         actor = resolver.resolve(user_id, team_id)
     except NotAllowed as exc:
         return _unresolved(db, ref, decision, user_id, team_id, str(exc))
-    return decide(db, ref, decision, actor, comment=comment)
+    return decide(db, ref, decision, actor, comment=comment, lease_card_for=LEASE)
 
 
 def check_click(

@@ -8,7 +8,7 @@ user learns only what they lack. Every decision, refused attempt and lost race i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from bot.domain.records import ActionRecord
 from bot.domain.roles import Act, Role, Verdict, authorize
 from bot.domain.statuses import Status
 from storage.db import Database
-from storage.repositories import ActionRepository, AuditRepository
+from storage.repositories import ActionRepository, AuditRepository, ClaimedCard
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Actor:
 @dataclass(frozen=True)
 class Decided:
     action: ActionRecord
+    card: ClaimedCard | None = None
+    """The lease on the action's card, taken with the decision when the caller asked for it:
+    the decider then updates the card itself and no other poster will."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,10 @@ def decide(
     *,
     comment: str | None = None,
     now: datetime | None = None,
+    lease_card_for: timedelta | None = None,
 ) -> Outcome:
-    """Approve or reject the action `ref` (upstream id or short id) on behalf of `actor`."""
+    """Approve or reject the action `ref` (upstream id or short id) on behalf of `actor`.
+    With `lease_card_for`, a posted card's update is claimed in the same transaction."""
     now = now or utcnow()
     with db.write() as session:
         gate = _Gate(session, _ACTS[decision], actor, now)
@@ -91,7 +96,10 @@ def decide(
             gate.audit("too-late", current, f"already {current.status.value}")
             return AlreadyDecided(current)
         gate.audit(decision.value, current, comment, status_before=Status.PENDING)
-        return Decided(current)
+        card = None
+        if lease_card_for is not None:
+            card = actions.claim_card(action.pk, now, now + lease_card_for)
+        return Decided(current, card)
 
 
 def may_decide(

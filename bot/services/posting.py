@@ -60,6 +60,9 @@ class CardPoster:
         """Deliver what is owed now; returns how many cards were posted or updated."""
         now = self.clock()
         states = [PostState.DUE, PostState.UPDATE_DUE] if self.channel else [PostState.UPDATE_DUE]
+        with self.db.read() as session:  # idle ticks never take SQLite's write lock
+            if not ActionRepository(session).owes_cards(states, now):
+                return 0
         with self.db.write() as session:
             claimed = ActionRepository(session).claim_cards(states, now, now + LEASE, self.batch)
         delivered = 0
@@ -78,8 +81,10 @@ class CardPoster:
         now = self.clock()
         with self.db.write() as session:
             card = ActionRepository(session).claim_card(pk, now, now + LEASE)
-        if card is None:
-            return False
+        return card is not None and self.deliver(card)
+
+    def deliver(self, card: ClaimedCard) -> bool:
+        """Post or update a card whose lease the caller holds. True when it was delivered."""
         try:
             return self._deliver(card) == 1
         except RateLimited as limited:
