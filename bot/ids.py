@@ -21,3 +21,12 @@ class CallbackId(StrEnum):
 class BlockId(StrEnum):
     REJECT_REASON = "actionbot.reject_reason.block"
     REJECT_REASON_INPUT = "actionbot.reject_reason.input"
+
+
+class CardBlockId(StrEnum):
+    """block_id of the parts of an action's card."""
+
+    SUMMARY = "actionbot.card.summary"
+    FIELDS = "actionbot.card.fields"
+    BUTTONS = "actionbot.card.buttons"
+    OUTCOME = "actionbot.card.outcome"

@@ -4,6 +4,7 @@ web routes and periodic jobs, wired once and handed down."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 log = logging.getLogger(__name__)
+
+LISTENER_THREADS = 48
 
 
 class SlackUnavailable(RuntimeError):
@@ -77,6 +80,11 @@ def build_bolt_app(context: BotContext) -> App:
         signing_secret=signing.get_secret_value() if signing else "socket-mode-unused",
         token_verification_enabled=False,
         request_verification_enabled=signing is not None,
+        # Listeners ack first and then work (users.info, the database, chat.update); Bolt's default
+        # of 5 threads would make the 6th concurrent click wait for its ack behind that work.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="bolt"
+        ),
     )
     register_all(app, context)
     return app

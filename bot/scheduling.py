@@ -11,9 +11,11 @@ from collections.abc import Callable
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.context import BotContext
+from bot.jobs import posting
 
 AddJobs = Callable[[BackgroundScheduler, BotContext], None]
 SCHEDULED: list[AddJobs] = []
+SCHEDULED.append(posting.add_jobs)
 
 
 def start_scheduler(context: BotContext) -> BackgroundScheduler:

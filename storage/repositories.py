@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -342,6 +343,107 @@ def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
     ):
         params.update((f"{name}_in_{n}", str(value)) for n, value in enumerate(sorted(wanted)))
     return params
+
+    # --- the card outbox -----------------------------------------------------------------------
+
+    def owes_cards(self, states: Sequence[str], now: datetime) -> bool:
+        """Whether any card in `states` is free to deliver now (a cheap read before claiming)."""
+        c = ACTIONS.c
+        free = c.post_not_before.is_(None) | (c.post_not_before <= now)
+        stmt = select(c.pk).where(c.post_state.in_(list(states)), free).limit(1)
+        return self.session.execute(stmt).first() is not None
+
+    def claim_cards(
+        self, states: Sequence[str], now: datetime, until: datetime, limit: int
+    ) -> list[ClaimedCard]:
+        """Take the lease (post_not_before = `until`) on up to `limit` owed cards, oldest first.
+
+        One conditional update: a row leased by another poster (a second replica, or a click
+        refreshing its own card) no longer matches, so no card is posted or updated twice.
+        """
+        c = ACTIONS.c
+        free = c.post_not_before.is_(None) | (c.post_not_before <= now)
+        owed = (
+            select(c.pk)
+            .where(c.post_state.in_(list(states)), free)
+            .order_by(c.pk)
+            .limit(limit)
+            .scalar_subquery()
+        )
+        stmt = (
+            update(ACTIONS)
+            .where(c.pk.in_(owed), c.post_state.in_(list(states)), free)
+            .values(post_not_before=until)
+            .returning(*ACTIONS.c)
+        )
+        rows = sorted(self.session.execute(stmt), key=lambda row: row.pk)
+        return [ClaimedCard(to_record(row), row.post_attempts, until) for row in rows]
+
+    def claim_card(self, pk: int, now: datetime, until: datetime) -> ClaimedCard | None:
+        """Take the lease on one card if it is owed an update and nobody holds it."""
+        c = ACTIONS.c
+        stmt = (
+            update(ACTIONS)
+            .where(
+                c.pk == pk,
+                c.post_state == PostState.UPDATE_DUE,
+                c.post_not_before.is_(None) | (c.post_not_before <= now),
+            )
+            .values(post_not_before=until)
+            .returning(*ACTIONS.c)
+        )
+        row = self.session.execute(stmt).first()
+        return None if row is None else ClaimedCard(to_record(row), row.post_attempts, until)
+
+    def card_delivered(self, card: ClaimedCard, channel: str, ts: str, shown: Status) -> bool:
+        """Record a posted or updated card and end the lease. If the status moved on while the
+        card was on its way, the card stays owed an update."""
+        c = ACTIONS.c
+        result = self.session.execute(
+            update(ACTIONS)
+            .where(c.pk == card.action.pk, c.post_not_before == card.lease)
+            .values(
+                slack_channel=channel,
+                slack_ts=ts,
+                post_not_before=None,
+                post_attempts=0,
+                post_state=case(
+                    (c.status == shown.value, PostState.POSTED), else_=PostState.UPDATE_DUE
+                ),
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def card_retry_at(self, card: ClaimedCard, not_before: datetime, *, failed: bool) -> None:
+        """End the lease; the card is tried again from `not_before` on."""
+        c = ACTIONS.c
+        values: dict[str, Any] = {"post_not_before": not_before}
+        if failed:
+            values["post_attempts"] = c.post_attempts + 1
+        self.session.execute(
+            update(ACTIONS)
+            .where(c.pk == card.action.pk, c.post_not_before == card.lease)
+            .values(values)
+        )
+
+    def card_abandoned(self, card: ClaimedCard) -> None:
+        """The card can never be updated (its message was deleted): stop trying."""
+        c = ACTIONS.c
+        self.session.execute(
+            update(ACTIONS)
+            .where(c.pk == card.action.pk, c.post_not_before == card.lease)
+            .values(post_state=PostState.NOT_NEEDED, post_not_before=None)
+        )
+
+
+@dataclass(frozen=True)
+class ClaimedCard:
+    """An action whose card this poster holds the lease on until `lease`."""
+
+    action: ActionRecord
+    attempts: int
+    """Failed attempts so far (for the back-off)."""
+    lease: datetime
 
 
 def _card_refresh() -> Any:

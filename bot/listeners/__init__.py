@@ -7,10 +7,13 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot.context import BotContext
+from bot.listeners import approvals, errors
 
 Register = Callable[[App, BotContext], None]
 LISTENER_MODULES: list[Register] = []
 """Every listener module's register function, in the order they are registered."""
+LISTENER_MODULES.append(errors.register)
+LISTENER_MODULES.append(approvals.register)
 
 
 def register_all(app: App, context: BotContext) -> None:

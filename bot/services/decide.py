@@ -8,14 +8,16 @@ user learns only what they lack. Every decision, refused attempt and lost race i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRecord
 from bot.domain.roles import Act, Role, Verdict, authorize
 from bot.domain.statuses import Status
 from storage.db import Database
-from storage.repositories import ActionRepository, AuditRepository
+from storage.repositories import ActionRepository, AuditRepository, ClaimedCard
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Actor:
 @dataclass(frozen=True)
 class Decided:
     action: ActionRecord
+    card: ClaimedCard | None = None
+    """The lease on the action's card, taken with the decision when the caller asked for it:
+    the decider then updates the card itself and no other poster will."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,13 @@ class NotFound:
     ref: str
 
 
+@dataclass(frozen=True)
+class MayDecide:
+    """The actor may decide and the action is still pending (nothing was changed yet)."""
+
+    action: ActionRecord
+
+
 Outcome = Decided | AlreadyDecided | Refused | NotFound
 
 _ACTS = {Status.APPROVED: Act.APPROVE, Status.REJECTED: Act.REJECT}
@@ -63,63 +75,85 @@ def decide(
     *,
     comment: str | None = None,
     now: datetime | None = None,
+    lease_card_for: timedelta | None = None,
 ) -> Outcome:
-    """Approve or reject the action `ref` (upstream id or short id) on behalf of `actor`."""
-    act = _ACTS[decision]
+    """Approve or reject the action `ref` (upstream id or short id) on behalf of `actor`.
+    With `lease_card_for`, a posted card's update is claimed in the same transaction."""
     now = now or utcnow()
     with db.write() as session:
-        actions, audit = ActionRepository(session), AuditRepository(session)
-        action = actions.find(ref)
-        if action is None:
-            audit.add(
-                "unknown-action",
-                now,
-                action_ref=ref[:200],
-                actor=actor.user_id,
-                actor_email=actor.email,
-                roles=actor.roles,
-                reason=f"{act.value}: no such action",
-            )
-            return NotFound(ref)
-        verdict = authorize(actor.roles, act, action.type.category)
-        if not verdict.allowed:
-            audit.add(
-                "refused",
-                now,
-                action_pk=action.pk,
-                actor=actor.user_id,
-                actor_email=actor.email,
-                roles=actor.roles,
-                status_before=action.status,
-                reason=f"{act.value}: {verdict.explain()}",
-            )
-            return Refused(verdict, action)
+        gate = _Gate(session, _ACTS[decision], actor, now)
+        checked = gate.check(ref)
+        if not isinstance(checked, MayDecide):
+            return checked
+        action = checked.action
+        actions = ActionRepository(session)
         won = actions.decide(
             action.pk, decision, by=actor.user_id, by_email=actor.email, at=now, comment=comment
         )
         current = actions.get(action.pk)
         assert current is not None
         if not won:
-            audit.add(
-                "too-late",
-                now,
-                action_pk=action.pk,
-                actor=actor.user_id,
-                actor_email=actor.email,
-                roles=actor.roles,
-                status_before=current.status,
-                reason=f"{act.value}: already {current.status.value}",
-            )
+            gate.audit("too-late", current, f"already {current.status.value}")
             return AlreadyDecided(current)
-        audit.add(
-            decision.value,
-            now,
-            action_pk=action.pk,
-            actor=actor.user_id,
-            actor_email=actor.email,
-            roles=actor.roles,
-            status_before=Status.PENDING,
-            status_after=decision,
-            reason=comment,
+        gate.audit(decision.value, current, comment, status_before=Status.PENDING)
+        card = None
+        if lease_card_for is not None:
+            card = actions.claim_card(action.pk, now, now + lease_card_for)
+        return Decided(current, card)
+
+
+def may_decide(
+    db: Database, ref: str, decision: Status, actor: Actor, *, now: datetime | None = None
+) -> MayDecide | AlreadyDecided | Refused | NotFound:
+    """Check, before asking for more (a rejection's reason), whether `actor` could decide `ref`
+    now. Nothing changes; refusals, unknown references and late clicks are audited."""
+    with db.write() as session:
+        return _Gate(session, _ACTS[decision], actor, now or utcnow()).check(ref)
+
+
+@dataclass
+class _Gate:
+    """What `decide` and `may_decide` check first, in this order: the action exists, the actor
+    may do this to it (before anything else is said), it is still pending."""
+
+    session: Session
+    act: Act
+    actor: Actor
+    now: datetime
+
+    def check(self, ref: str) -> MayDecide | AlreadyDecided | Refused | NotFound:
+        action = ActionRepository(self.session).find(ref)
+        if action is None:
+            self.audit("unknown-action", None, "no such action", ref=ref)
+            return NotFound(ref)
+        verdict = authorize(self.actor.roles, self.act, action.type.category)
+        if not verdict.allowed:
+            self.audit("refused", action, verdict.explain())
+            return Refused(verdict, action)
+        if action.status is not Status.PENDING:
+            self.audit("too-late", action, f"already {action.status.value}")
+            return AlreadyDecided(action)
+        return MayDecide(action)
+
+    def audit(
+        self,
+        kind: str,
+        action: ActionRecord | None,
+        reason: str | None,
+        *,
+        ref: str | None = None,
+        status_before: Status | None = None,
+    ) -> None:
+        decided = kind in (Status.APPROVED.value, Status.REJECTED.value)
+        AuditRepository(self.session).add(
+            kind,
+            self.now,
+            action_pk=action.pk if action else None,
+            action_ref=ref[:200] if ref is not None else None,
+            actor=self.actor.user_id,
+            actor_email=self.actor.email,
+            roles=self.actor.roles,
+            status_before=status_before or (action.status if action else None),
+            status_after=action.status if decided and action else None,
+            reason=reason if decided else f"{self.act.value}: {reason}",
         )
-        return Decided(current)

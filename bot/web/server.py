@@ -38,14 +38,28 @@ class HttpServer:
         self.host = host
         self.port: int = getattr(self._server, "effective_port")  # noqa: B009 (untyped union)
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.RLock()  # close() may run in a signal handler
+        self._serving = False
+        self._closed = False
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def serve_forever(self) -> None:
+        """Serve until `close()`. The loop wakes for each request and for close's trigger, and it
+        closes the sockets itself, so no other thread pulls them out from under its select()."""
         log.info("listening on %s", self.url)
-        self._server.run()
+        server = self._server
+        with self._lock:
+            self._serving = True
+        try:
+            while not self._stopping.is_set():
+                server.asyncore.loop(timeout=1.0, map=server._map, count=1)
+        finally:
+            server.task_dispatcher.shutdown()
+            self._close_sockets()
 
     def start(self) -> HttpServer:
         """Serve in a background thread (tests, Socket Mode)."""
@@ -54,6 +68,20 @@ class HttpServer:
         return self
 
     def close(self) -> None:
-        self._server.close()
-        if self._thread is not None:
+        """Stop serving; safe to call from a signal handler, another thread, or more than once."""
+        self._stopping.set()
+        with self._lock:
+            serving = self._serving and not self._closed
+        if serving:
+            self._server.pull_trigger()
+        else:
+            self._close_sockets()
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
+
+    def _close_sockets(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._server.close()

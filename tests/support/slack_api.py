@@ -109,6 +109,11 @@ class SlackApiStandIn:
                 _Failure(status, body, headers) for _ in range(times)
             )
 
+    def clear_failures(self) -> None:
+        """Forget every queued failure (Slack is back)."""
+        with self._lock:
+            self._failures.clear()
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]

@@ -1,0 +1,38 @@
+"""The baseline of bench.clicks: a bare Bolt app that only acks the approve button, served the
+way `actionbot run` serves the bot (waitress + Bolt's WSGI SlackRequestHandler on /slack/events).
+
+    python -m bench.bare_app PORT SIGNING_SECRET SLACK_API_URL
+"""
+
+from __future__ import annotations
+
+import sys
+
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+from bot.ids import ActionId
+from bot.run import SWITCH_INTERVAL
+from bot.web.http import Mount, Router
+from bot.web.server import HttpServer
+
+
+def main(port: int, secret: str, api_url: str) -> None:
+    app = App(
+        client=WebClient(token="xoxb-bench", base_url=api_url),
+        signing_secret=secret,
+        token_verification_enabled=False,
+    )
+
+    @app.action(ActionId.APPROVE)
+    def ack_only(ack: Ack) -> None:
+        ack()
+
+    sys.setswitchinterval(SWITCH_INTERVAL)  # as `actionbot run` does
+    router = Router([], [Mount("/slack/events", SlackRequestHandler(app))])
+    HttpServer(router, "127.0.0.1", port).serve_forever()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), sys.argv[2], sys.argv[3])

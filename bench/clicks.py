@@ -1,0 +1,234 @@
+"""Approve clicks under load: 32 concurrent clients send Slack-signed approve clicks over HTTP to
+the running bot (`actionbot run`, HTTP mode, its own process), each click on its own pending
+action. Reports request-to-ack p50/p99 beside a bare Bolt app that only acks (bench.bare_app,
+served the same way, measured in the same run), and click-to-chat.update p50/p99 from the Slack
+stand-in's recorded calls.
+
+    python -m bench.clicks [--clients 32] [--clicks 15]
+
+Goal: ack p50 and p99 at most 1.5x the bare app's, and p99 under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.domain.incoming import parse_document
+from bot.domain.records import short_id_of
+from bot.domain.roles import Role
+from bot.ids import ActionId
+from bot.services import roles as role_service
+from bot.services.ingest import ingest
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Action
+from tests.listeners.clicks import button_click
+from tests.support.running_bot import BOT_TOKEN, CHANNEL, SIGNING_SECRET
+from tests.support.signing import interaction_body, signed_headers
+from tests.support.slack_api import SlackApiStandIn
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench" / ".data"
+RATIO_GOAL = 1.5
+P99_GOAL_MS = 100.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"nothing listens on port {port} after {timeout}s")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def hammer(port: int, clients: int, payloads: list[list[bytes]]) -> tuple[list[float], list[float]]:
+    """Each client sends its bodies one after another on its own keep-alive connection; returns
+    (latency of each request in ms, monotonic send time of each request) in payload order."""
+    latencies: dict[tuple[int, int], float] = {}
+    sent_at: dict[tuple[int, int], float] = {}
+    barrier = threading.Barrier(clients)
+    failures: list[str] = []
+
+    def client(n: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        for i, body in enumerate(payloads[n]):
+            headers = signed_headers(SIGNING_SECRET, body)
+            start = time.monotonic()
+            connection.request("POST", "/slack/events", body, headers)
+            response = connection.getresponse()
+            response.read()
+            latencies[(n, i)] = (time.monotonic() - start) * 1000
+            sent_at[(n, i)] = start
+            if response.status != 200:
+                failures.append(f"HTTP {response.status}")
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise SystemExit(f"{len(failures)} click(s) failed: {failures[:3]}")
+    keys = sorted(latencies)
+    return [latencies[k] for k in keys], [sent_at[k] for k in keys]
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def prepare_database(url: str, clients: int, clicks: int) -> list[list[str]]:
+    """Pending actions (one per click) and one Security Administrator per client."""
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    actions = [
+        {
+            "id": f"bench-{n}-{i}",
+            "type": "isolate-device",
+            "source": "automated-device-action",
+            "target": {"device_name": f"WS-{n:03d}-{i:03d}"},
+        }
+        for n in range(clients)
+        for i in range(clicks)
+    ]
+    short_ids = ingest(db, parse_document(json.dumps(actions)), actor="bench").short_ids
+    for n in range(clients):
+        role_service.grant(db, user_of(n), [Role.SECURITY_ADMINISTRATOR], actor="bench")
+    db.dispose()
+    return [short_ids[n * clicks : (n + 1) * clicks] for n in range(clients)]
+
+
+def user_of(n: int) -> str:
+    return f"U0BENCH{n:04d}"
+
+
+def line(name: str, values: list[float]) -> str:
+    return f"{name:<34} p50 {percentile(values, 50):7.2f} ms   p99 {percentile(values, 99):7.2f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clicks", type=int, default=15, help="clicks per client")
+    args = parser.parse_args()
+    clients, clicks = args.clients, args.clicks
+
+    shutil.rmtree(DATA, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    url = f"sqlite:///{DATA / 'clicks.db'}"
+    refs = prepare_database(url, clients, clicks)
+    slack = SlackApiStandIn().start()
+    for n in range(clients):
+        slack.people[user_of(n)] = user_of(n)  # users.info answers with no email: the ID is used
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))},
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "ACTIONBOT_DATABASE_URL": url,
+        "ACTIONBOT_CHANNEL": CHANNEL,
+    }
+    bare_port, bot_port = free_port(), free_port()
+    bare = start(
+        [sys.executable, "-m", "bench.bare_app", str(bare_port), SIGNING_SECRET, slack.api_url], env
+    )
+    bot = start(
+        [sys.executable, "-m", "bot", "run", "--mode", "http", "--port", str(bot_port)], env
+    )
+    try:
+        wait_for_port(bare_port)
+        wait_for_port(bot_port)
+        total = clients * clicks
+        slack.wait_for("chat.postMessage", total, timeout=120)  # every card is in the channel
+        time.sleep(1.0)  # let the poster record the last ones
+
+        def bodies(make: Callable[[int, str], dict[str, object]]) -> list[list[bytes]]:
+            return [[interaction_body(make(n, ref)) for ref in refs[n]] for n in range(clients)]
+
+        def click(n: int, ref: str) -> dict[str, object]:
+            return button_click(ActionId.APPROVE, ref, user=user_of(n))
+
+        # Warm both servers up (connections, first auth.test), then measure: bare app first.
+        hammer(bare_port, clients, [[b[0]] for b in bodies(click)])
+        bare_ms, _ = hammer(bare_port, clients, bodies(click))
+        bot_ms, sent = hammer(bot_port, clients, bodies(click))
+
+        updates = slack.wait_for("chat.update", total, timeout=120)
+        ts_to_ref = cards_by_ts(url)
+        ref_to_sent = {
+            ref: sent[n * clicks + i] for n in range(clients) for i, ref in enumerate(refs[n])
+        }
+        to_update = [(u.at - ref_to_sent[ts_to_ref[str(u.params["ts"])]]) * 1000 for u in updates]
+    finally:
+        stop(bot)
+        stop(bare)
+        slack.stop()
+
+    print(f"{clients} concurrent clients, {clicks} approve clicks each ({total} clicks), SQLite")
+    print(line("bare Bolt app, request -> ack", bare_ms))
+    print(line("actionbot, request -> ack", bot_ms))
+    print(line("actionbot, click -> chat.update", to_update))
+    p50_ratio = percentile(bot_ms, 50) / percentile(bare_ms, 50)
+    p99_ratio = percentile(bot_ms, 99) / percentile(bare_ms, 99)
+    p99 = percentile(bot_ms, 99)
+    ok = p50_ratio <= RATIO_GOAL and p99_ratio <= RATIO_GOAL and p99 < P99_GOAL_MS
+    print(
+        f"ack vs bare: p50 {p50_ratio:.2f}x, p99 {p99_ratio:.2f}x (goal <= {RATIO_GOAL}x); "
+        f"p99 {p99:.1f} ms (goal < {P99_GOAL_MS:.0f} ms): {'PASS' if ok else 'FAIL'}"
+    )
+    return 0 if ok else 1
+
+
+def cards_by_ts(url: str) -> dict[str, str]:
+    """Each card's message ts -> the short id of its action."""
+    db = Database.from_url(url)
+    with db.read() as session:
+        rows = session.execute(select(Action.pk, Action.slack_ts)).all()
+    db.dispose()
+    return {str(ts): short_id_of(pk) for pk, ts in rows}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Periodic work, each module with an `add_jobs(scheduler, context)` listed in bot.scheduling."""

@@ -1,0 +1,110 @@
+"""Approve and Reject on an action's card, and the reject modal's submission.
+
+Each listener acks first, parses the payload, calls one service and answers: the card is updated
+in place after a decision; everything else is an ephemeral reply to the clicker alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.context import BotContext
+from bot.domain.statuses import Status
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners.background import AfterAck
+from bot.listeners.payloads import ButtonClick, RejectSubmission
+from bot.services.approvals import (
+    AlreadyDecided,
+    CheckOutcome,
+    ClickOutcome,
+    Decided,
+    MayDecide,
+    NotFound,
+    Refused,
+    Unresolved,
+    check_click,
+    decide_click,
+)
+from bot.services.posting import CardPoster, poster_for
+from bot.views import replies
+
+
+def register(app: App, context: BotContext) -> None:
+    poster = poster_for(context)
+    after_ack = AfterAck(context.client)
+    db, resolver = context.db, context.resolver
+
+    @app.action(ActionId.APPROVE)
+    def handle_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        click = ButtonClick.parse(body)
+
+        def approve() -> None:
+            outcome = decide_click(db, resolver, decision=Status.APPROVED, **click.who)
+            answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+
+        after_ack.run(body, approve)
+
+    @app.action(ActionId.REJECT)
+    def handle_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        click = ButtonClick.parse(body)
+        # Not deferred: Slack's trigger_id for views.open is only valid for 3 seconds.
+        outcome = check_click(db, resolver, decision=Status.REJECTED, **click.who)
+        if isinstance(outcome, MayDecide) and click.trigger_id:
+            modal = replies.reject_modal(outcome.action, click.channel_id)
+            client.views_open(trigger_id=click.trigger_id, view=modal)
+        else:
+            answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+
+    @app.view(CallbackId.REJECT_REASON)
+    def handle_reject_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        submission = RejectSubmission.parse(body)
+        if not submission.reason:
+            ack(response_action="errors", errors={BlockId.REJECT_REASON: replies.reason_missing()})
+            return
+        ack()
+
+        def reject() -> None:
+            outcome = decide_click(
+                db, resolver, decision=Status.REJECTED, comment=submission.reason, **submission.who
+            )
+            answer(client, poster, outcome, channel=submission.channel_id, user=submission.user_id)
+
+        after_ack.run(body, reject)
+
+
+def answer(
+    client: WebClient,
+    poster: CardPoster,
+    outcome: ClickOutcome | CheckOutcome,
+    *,
+    channel: str | None,
+    user: str,
+) -> None:
+    """After a decision the card changes for everyone; anything else is said to the clicker."""
+    if isinstance(outcome, Decided):
+        if outcome.card is not None:  # else the card is not posted yet, or another poster has it
+            poster.deliver(outcome.card)
+        return
+    text = _reply(outcome)
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    else:  # a modal opened from elsewhere: say it in the app's DM with the user
+        client.chat_postMessage(channel=user, text=text)
+
+
+def _reply(outcome: ClickOutcome | CheckOutcome) -> str:
+    if isinstance(outcome, Refused):
+        return replies.refused(outcome.verdict)
+    if isinstance(outcome, AlreadyDecided):
+        return replies.already_decided(outcome.action)
+    if isinstance(outcome, NotFound):
+        return replies.not_found(outcome.ref)
+    if isinstance(outcome, Unresolved):
+        return replies.not_allowed(outcome.reason)
+    # MayDecide without a trigger_id to open the modal with: cannot ask for the reason.
+    return replies.SOMETHING_FAILED

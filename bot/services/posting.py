@@ -1,0 +1,168 @@
+"""The card poster: every pending action's card posted to the channel exactly once, and cards
+whose action moved on updated in place.
+
+The obligation lives in the database with the action (post_state 'due' / 'update-due'), so it
+survives a Slack outage and a restart. A poster takes a lease on a row with a conditional update
+before it calls Slack, so two replicas, two ticks, or a tick and a click never deliver the same
+card twice. Slack is called outside any transaction. A 429 holds the card back for Retry-After
+(and ends this round); server errors and time-outs back off per card, so one failing card does not
+hold up the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.context import BotContext
+from bot.domain.clock import utcnow
+from bot.domain.records import ActionRecord
+from bot.integrations.executors import executor_for
+from bot.integrations.slack_messages import (
+    GONE_ERRORS,
+    ChannelMessages,
+    RateLimited,
+    Refused,
+    SlackChannelMessages,
+    SlackDown,
+)
+from bot.views.cards import Card, render_action_card
+from storage.db import Database
+from storage.models import PostState
+from storage.repositories import ActionRepository, AuditRepository, ClaimedCard
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=120)
+"""Longer than any one Slack call may take (the Web API client gives up after 30 seconds)."""
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 300.0
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a card waits after its `attempts`-th failure in a row: 0.5s, 1s, 2s ... 5 min."""
+    return timedelta(seconds=min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** max(0, attempts)))
+
+
+@dataclass
+class CardPoster:
+    db: Database
+    messages: ChannelMessages
+    channel: str | None
+    """ACTIONBOT_CHANNEL; without it nothing new is posted (existing cards are still updated)."""
+    render: Callable[[ActionRecord], Card]
+    batch: int = 20
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def run_once(self) -> int:
+        """Deliver what is owed now; returns how many cards were posted or updated."""
+        now = self.clock()
+        states = [PostState.DUE, PostState.UPDATE_DUE] if self.channel else [PostState.UPDATE_DUE]
+        with self.db.read() as session:  # idle ticks never take SQLite's write lock
+            if not ActionRepository(session).owes_cards(states, now):
+                return 0
+        with self.db.write() as session:
+            claimed = ActionRepository(session).claim_cards(states, now, now + LEASE, self.batch)
+        delivered = 0
+        for index, card in enumerate(claimed):
+            try:
+                delivered += self._deliver(card)
+            except RateLimited as limited:
+                # Slack asked us to slow down: hold this card and the rest of the round back.
+                self._hold(claimed[index:], limited.retry_after)
+                break
+        return delivered
+
+    def refresh(self, pk: int) -> bool:
+        """Update one card now (after a click decided its action), unless another poster holds
+        it, in which case that poster updates it. True when this call updated it."""
+        now = self.clock()
+        with self.db.write() as session:
+            card = ActionRepository(session).claim_card(pk, now, now + LEASE)
+        return card is not None and self.deliver(card)
+
+    def deliver(self, card: ClaimedCard) -> bool:
+        """Post or update a card whose lease the caller holds. True when it was delivered."""
+        try:
+            return self._deliver(card) == 1
+        except RateLimited as limited:
+            self._hold([card], limited.retry_after)
+            return False
+
+    def _deliver(self, card: ClaimedCard) -> int:
+        action = card.action
+        rendered = self.render(action)
+        try:
+            if action.slack_ts is None:
+                if self.channel is None:
+                    raise Refused("ACTIONBOT_CHANNEL is not set")
+                posted = self.messages.post(self.channel, rendered.text, rendered.blocks_json())
+                channel, ts = posted.channel, posted.ts
+            else:
+                channel, ts = action.slack_channel or "", action.slack_ts
+                self.messages.update(channel, ts, rendered.text, rendered.blocks_json())
+        except SlackDown as down:
+            wait = backoff(card.attempts)
+            log.warning(
+                "card of %s not delivered (%s); next try in %s", action.short_id, down, wait
+            )
+            self._retry(card, self.clock() + wait)
+            return 0
+        except Refused as refused:
+            if action.slack_ts is not None and refused.reason in GONE_ERRORS:
+                log.warning("card of %s can no longer be updated: %s", action.short_id, refused)
+                with self.db.write() as session:
+                    ActionRepository(session).card_abandoned(card)
+                return 0
+            wait = timedelta(seconds=BACKOFF_MAX)
+            log.error(
+                "Slack refused the card of %s: %s; next try in %s", action.short_id, refused, wait
+            )
+            self._retry(card, self.clock() + wait)
+            return 0
+        self._delivered(card, channel, ts, first=action.slack_ts is None)
+        return 1
+
+    def _delivered(self, card: ClaimedCard, channel: str, ts: str, *, first: bool) -> None:
+        now = self.clock()
+        with self.db.write() as session:
+            kept = ActionRepository(session).card_delivered(card, channel, ts, card.action.status)
+            if first:
+                AuditRepository(session).add(
+                    "posted",
+                    now,
+                    action_pk=card.action.pk,
+                    actor="actionbot",
+                    status_after=card.action.status,
+                    reason=f"channel {channel}, ts {ts}",
+                )
+        if not kept:
+            log.warning(
+                "lease on the card of %s ran out while it was delivered", card.action.short_id
+            )
+
+    def _retry(self, card: ClaimedCard, not_before: datetime) -> None:
+        with self.db.write() as session:
+            ActionRepository(session).card_retry_at(card, not_before, failed=True)
+
+    def _hold(self, cards: list[ClaimedCard], seconds: float) -> None:
+        not_before = self.clock() + timedelta(seconds=seconds)
+        log.warning("Slack rate-limits posting; %d card(s) wait %gs", len(cards), seconds)
+        with self.db.write() as session:
+            actions = ActionRepository(session)
+            for card in cards:
+                actions.card_retry_at(card, not_before, failed=False)
+
+
+def poster_for(context: BotContext) -> CardPoster:
+    """The card poster of a running bot: its channel, its Slack client, its executor's wording."""
+    executor = executor_for(context.settings.executor)
+
+    def render(action: ActionRecord) -> Card:
+        return render_action_card(action, carried_out_automatically=executor.supports(action.type))
+
+    return CardPoster(
+        context.db, SlackChannelMessages(context.client), context.settings.channel, render
+    )

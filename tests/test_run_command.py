@@ -1,0 +1,42 @@
+"""`actionbot run` without its Slack credentials: one line naming the variable, exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [
+        ({"SLACK_SIGNING_SECRET": "s3cret"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+    ],
+)
+def test_run_without_a_credential_names_it_and_exits_2(
+    tmp_path: Path, present: dict[str, str], missing: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))}
+    env.update(present, PYTHONPATH=str(ROOT), ACTIONBOT_DATABASE_URL=f"sqlite:///{tmp_path}/a.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--port", "0"],
+        cwd=tmp_path,  # no .env here
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert missing in lines[0]
+    assert "Traceback" not in done.stderr
+    for secret in present.values():
+        assert secret not in done.stderr
