@@ -262,88 +262,6 @@ class ActionRepository:
         for row in result:
             yield record_of(row)
 
-    def owed_cards(self, now: datetime, limit: int) -> list[ActionRecord]:
-        """Actions whose card must be posted or refreshed, oldest first, not held by a poster."""
-        c = ACTIONS.c
-        stmt = (
-            select_records()
-            .where(c.post_state.in_([PostState.DUE, PostState.UPDATE_DUE]))
-            .where((c.post_not_before.is_(None)) | (c.post_not_before <= now))
-            .order_by(c.pk)
-            .limit(limit)
-        )
-        return [record_of(row) for row in self.session.execute(stmt)]
-
-
-_ListingShape = tuple[bool, int, int, int, int, str]
-_LISTINGS: dict[_ListingShape, Select[Any]] = {}
-
-
-def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Select[Any]:
-    """The statement of a listing, built once per shape of selection (how many values each
-    filter has) and reused with new parameters (see `_listing_params`). One parameter per value,
-    rather than an "expanding" one, spares SQLAlchemy rewriting the SQL text on every call.
-
-    History lists actions no longer pending whose latest status change (updated_at) lies in the
-    window, newest first; pending lists the pending ones, oldest first. pk breaks ties, so pages
-    never overlap.
-    """
-    shape = (
-        selection.pending,
-        len(selection.statuses),
-        len(selection.sources),
-        len(selection.types),
-        len(selection.devices),
-        form,
-    )
-    stmt = _LISTINGS.get(shape)
-    if stmt is not None:
-        return stmt
-    c = ACTIONS.c
-    stmt = select_records()
-    if selection.pending:
-        stmt = stmt.where(c.status == Status.PENDING.value)
-    else:
-        stmt = stmt.where(c.status != Status.PENDING.value)
-        stmt = stmt.where(c.updated_at >= bindparam("since"), c.updated_at <= bindparam("until"))
-    for wanted, column in (
-        (selection.statuses, c.status),
-        (selection.sources, c.source),
-        (selection.types, c.type),
-        (selection.devices, c.device_name),
-    ):
-        if wanted:
-            values: list[Any] = [bindparam(f"{column.name}_in_{n}") for n in range(len(wanted))]
-            stmt = stmt.where(column.in_(values))
-    if form == "count":
-        inner = stmt.with_only_columns(c.pk).subquery()
-        stmt = select(func.count()).select_from(inner)
-    else:
-        if selection.pending:
-            stmt = stmt.order_by(c.created_at.asc(), c.pk.asc())
-        else:
-            stmt = stmt.order_by(c.updated_at.desc(), c.pk.desc())
-        if form == "page":
-            stmt = stmt.limit(bindparam("limit", type_=Integer)).offset(
-                bindparam("offset", type_=Integer)
-            )
-    _LISTINGS[shape] = stmt
-    return stmt
-
-
-def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if not selection.pending:
-        params.update(since=selection.window.start(now), until=now)
-    for name, wanted in (
-        ("status", selection.statuses),
-        ("source", selection.sources),
-        ("type", selection.types),
-        ("device_name", selection.devices),
-    ):
-        params.update((f"{name}_in_{n}", str(value)) for n, value in enumerate(sorted(wanted)))
-    return params
-
     # --- the card outbox -----------------------------------------------------------------------
 
     def owes_cards(self, states: Sequence[str], now: datetime) -> bool:
@@ -434,6 +352,76 @@ def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
             .where(c.pk == card.action.pk, c.post_not_before == card.lease)
             .values(post_state=PostState.NOT_NEEDED, post_not_before=None)
         )
+
+
+_ListingShape = tuple[bool, int, int, int, int, str]
+_LISTINGS: dict[_ListingShape, Select[Any]] = {}
+
+
+def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Select[Any]:
+    """The statement of a listing, built once per shape of selection (how many values each
+    filter has) and reused with new parameters (see `_listing_params`). One parameter per value,
+    rather than an "expanding" one, spares SQLAlchemy rewriting the SQL text on every call.
+
+    History lists actions no longer pending whose latest status change (updated_at) lies in the
+    window, newest first; pending lists the pending ones, oldest first. pk breaks ties, so pages
+    never overlap.
+    """
+    shape = (
+        selection.pending,
+        len(selection.statuses),
+        len(selection.sources),
+        len(selection.types),
+        len(selection.devices),
+        form,
+    )
+    stmt = _LISTINGS.get(shape)
+    if stmt is not None:
+        return stmt
+    c = ACTIONS.c
+    stmt = select_records()
+    if selection.pending:
+        stmt = stmt.where(c.status == Status.PENDING.value)
+    else:
+        stmt = stmt.where(c.status != Status.PENDING.value)
+        stmt = stmt.where(c.updated_at >= bindparam("since"), c.updated_at <= bindparam("until"))
+    for wanted, column in (
+        (selection.statuses, c.status),
+        (selection.sources, c.source),
+        (selection.types, c.type),
+        (selection.devices, c.device_name),
+    ):
+        if wanted:
+            values: list[Any] = [bindparam(f"{column.name}_in_{n}") for n in range(len(wanted))]
+            stmt = stmt.where(column.in_(values))
+    if form == "count":
+        inner = stmt.with_only_columns(c.pk).subquery()
+        stmt = select(func.count()).select_from(inner)
+    else:
+        if selection.pending:
+            stmt = stmt.order_by(c.created_at.asc(), c.pk.asc())
+        else:
+            stmt = stmt.order_by(c.updated_at.desc(), c.pk.desc())
+        if form == "page":
+            stmt = stmt.limit(bindparam("limit", type_=Integer)).offset(
+                bindparam("offset", type_=Integer)
+            )
+    _LISTINGS[shape] = stmt
+    return stmt
+
+
+def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if not selection.pending:
+        params.update(since=selection.window.start(now), until=now)
+    for name, wanted in (
+        ("status", selection.statuses),
+        ("source", selection.sources),
+        ("type", selection.types),
+        ("device_name", selection.devices),
+    ):
+        params.update((f"{name}_in_{n}", str(value)) for n, value in enumerate(sorted(wanted)))
+    return params
 
 
 @dataclass(frozen=True)
