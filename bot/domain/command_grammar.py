@@ -125,6 +125,17 @@ Request = (
     | NotYetAvailable
 )
 
+REQUEST_TYPES = (
+    Help,
+    WhoAmI,
+    ListActions,
+    ShowAction,
+    ExportActions,
+    ShowColumns,
+    ChooseColumns,
+    NotYetAvailable,
+)
+
 
 class _Malformed(Exception):
     def __init__(self, problem: str) -> None:

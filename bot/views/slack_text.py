@@ -18,7 +18,8 @@ MAX_SECTION_TEXT = 3000
 
 @dataclass(frozen=True)
 class Reply:
-    """One message: `text` is the notification and screen-reader fallback of `blocks`."""
+    """One message: `text` is the notification and screen-reader fallback of `blocks`; it is
+    plain words (escaped here: Slack reads it as mrkdwn too)."""
 
     text: str
     blocks: Sequence[Block]
@@ -27,7 +28,8 @@ class Reply:
         """The JSON of the message; to_dict() checks Slack's limits on every block."""
         if len(self.blocks) > MAX_BLOCKS:
             raise ValueError(f"{len(self.blocks)} blocks: Slack allows {MAX_BLOCKS}")
-        return {"text": cut(self.text, 3000), "blocks": [b.to_dict() for b in self.blocks]}
+        blocks = [b.to_dict() for b in self.blocks]
+        return {"text": escape(one_line(self.text, 3000)), "blocks": blocks}
 
 
 def escape(text: str) -> str:
