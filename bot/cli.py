@@ -18,13 +18,13 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from bot.domain.catalog import UnknownName, parse_action_source, parse_action_type
+from bot.domain.catalog import UnknownName
+from bot.domain.command_grammar import FilterKey, selection_from_filters
 from bot.domain.incoming import InvalidInput, parse_document
 from bot.domain.roles import Role, parse_role
 from bot.domain.selection import Selection
-from bot.domain.statuses import parse_status
 from bot.domain.subjects import normalize_subject
-from bot.domain.windows import DEFAULT_WINDOW, parse_window
+from bot.domain.windows import DEFAULT_WINDOW
 from bot.services import roles as role_service
 from bot.services.ingest import ingest
 from bot.services.query import every_row
@@ -258,23 +258,21 @@ def _parse(parse: Callable[[str], object], text: str) -> object:
 
 
 def selection_from_args(args: argparse.Namespace, pending: bool) -> Selection:
-    """The same selection the slash command builds, from command-line options."""
+    """The same selection the slash command builds (bot.domain.command_grammar), from options."""
 
-    def many(values: list[str], parse: Callable[[str], object]) -> frozenset[object]:
-        return frozenset(
-            _parse(parse, v.strip()) for item in values for v in item.split(",") if v.strip()
-        )
+    def each(values: list[str]) -> list[str]:
+        return [v for item in values for v in item.split(",")]
 
-    window = DEFAULT_WINDOW if pending else _parse(parse_window, args.window)
-    return Selection(
+    return selection_from_filters(
         pending=pending,
-        window=window,  # type: ignore[arg-type]
-        sources=many(args.source, parse_action_source),  # type: ignore[arg-type]
-        types=many(args.type, parse_action_type),  # type: ignore[arg-type]
-        statuses=many(args.status, parse_status),  # type: ignore[arg-type]
-        devices=frozenset(
-            d.strip().casefold() for item in args.device for d in item.split(",") if d.strip()
-        ),
+        window=None if pending else args.window,
+        filters={
+            FilterKey.SOURCE: each(args.source),
+            FilterKey.TYPE: each(args.type),
+            FilterKey.STATUS: each(args.status),
+            FilterKey.DEVICE: each(args.device),
+        },
+        raise_as=UsageError,
     )
 
 

@@ -10,6 +10,8 @@ class ActionId(StrEnum):
 
     APPROVE = "actionbot.approve"
     REJECT = "actionbot.reject"
+    LISTING_PREVIOUS = "actionbot.listing.previous"
+    LISTING_NEXT = "actionbot.listing.next"
 
 
 class CallbackId(StrEnum):

@@ -19,3 +19,8 @@ LISTENER_MODULES.append(approvals.register)
 def register_all(app: App, context: BotContext) -> None:
     for register in LISTENER_MODULES:
         register(app, context)
+
+
+from bot.listeners import commands as _commands  # noqa: E402 (modules register in this order)
+
+LISTENER_MODULES.append(_commands.register)

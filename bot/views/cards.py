@@ -23,7 +23,8 @@ from bot.domain.records import ActionRecord
 from bot.domain.roles import Act, Role, required_for
 from bot.domain.statuses import Status
 from bot.ids import ActionId, CardBlockId
-from bot.views.slack_text import cut, escape, slack_date, who
+from bot.views.slack_text import cut, escape, person
+from bot.views.slack_text import date as slack_date
 
 _FIELD_LIMIT = 1900  # a section field holds 2000 characters; keep room for the label
 
@@ -144,7 +145,7 @@ def _outcome(action: ActionRecord, carried_out_automatically: bool) -> SectionBl
     if action.status in (Status.APPROVED, Status.REJECTED) or action.decided_by:
         decision = _decision_word(action)
         when = f" {slack_date(action.decided_at)}" if action.decided_at else ""
-        lines.append(f"{decision} by {who(action.decided_by)}{when}")
+        lines.append(f"{decision} by {person(action.decided_by)}{when}")
     if action.comment:
         label = "Reason" if _decision_word(action) == "Rejected" else "Comment"
         lines.append(f"{label}: {escape(cut(action.comment, 1500))}")

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
 
-from bot.domain.catalog import UnknownName, lookup
+from bot.domain.columns import DEFAULT_COLUMNS, Column, parse_columns
 from bot.domain.records import ActionRecord
 
-
-class Column(StrEnum):
-    ID = "id"
-    TYPE = "type"
-    SOURCE = "source"
-    STATUS = "status"
-    TARGET = "target"
-    INVESTIGATION = "investigation"
-    CREATED = "created"
-    DECIDED_BY = "decided-by"
-    DECIDED_AT = "decided-at"
-    COMMENT = "comment"
-
-
-DEFAULT_COLUMNS: tuple[Column, ...] = tuple(Column)
+__all__ = ["DEFAULT_COLUMNS", "Column", "cell", "iso", "parse_columns"]
 
 
 def iso(value: datetime | None) -> str:
@@ -46,11 +31,3 @@ _CELLS: dict[Column, Callable[[ActionRecord], str]] = {
 
 def cell(action: ActionRecord, column: Column) -> str:
     return _CELLS[column](action)
-
-
-def parse_columns(names: Sequence[str]) -> list[Column]:
-    """Columns by name, in the order given, each once; raises UnknownName for a bad one."""
-    chosen = [lookup(Column, name, "column") for name in names]
-    if not chosen:
-        raise UnknownName("column", "", [c.value for c in Column])
-    return list(dict.fromkeys(chosen))

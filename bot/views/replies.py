@@ -17,7 +17,8 @@ from bot.domain.records import ActionRecord
 from bot.domain.roles import Verdict
 from bot.domain.statuses import Status
 from bot.ids import BlockId, CallbackId
-from bot.views.slack_text import cut, escape, slack_date, who
+from bot.views.slack_text import cut, escape, person
+from bot.views.slack_text import date as slack_date
 
 REASON_MAX = 1000
 
@@ -38,7 +39,9 @@ def already_decided(action: ActionRecord) -> str:
     verb = "rejected" if action.status is Status.REJECTED else "approved"
     when = f" {slack_date(action.decided_at)}" if action.decided_at else ""
     now = "" if action.status in (Status.APPROVED, Status.REJECTED) else f" (now {action.status})"
-    return f"{action.short_id} is no longer pending: {who(action.decided_by)} {verb} it{when}{now}."
+    return (
+        f"{action.short_id} is no longer pending: {person(action.decided_by)} {verb} it{when}{now}."
+    )
 
 
 def not_found(ref: str) -> str:

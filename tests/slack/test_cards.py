@@ -41,7 +41,7 @@ def test_a_pending_card_shows_the_action_and_two_buttons() -> None:
     text = _texts(blocks)
     for shown in ("Isolate device", "WS-0142", "Automated device action", "INV-7", "A-1042"):
         assert shown in text
-    assert "<!date^1795766400^{date_short_pretty} {time}|2026-11-27T08:00:00Z>" in text
+    assert "<!date^1795766400^{date_short_pretty} {time}|2026-11-27 08:00 UTC>" in text
     buttons = _buttons(blocks)
     assert [b["text"]["text"] for b in buttons] == ["Approve", "Reject"]  # type: ignore[index]
     assert [b["action_id"] for b in buttons] == [ActionId.APPROVE, ActionId.REJECT]

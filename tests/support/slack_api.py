@@ -4,6 +4,8 @@ Point SLACK_API_URL at `url + "/api/"`. Every call is recorded with its paramete
 JSON body, merged). Answers follow Slack's real shapes; tests can queue failures per method
 (`fail_next("chat.postMessage", status=429, retry_after=1)`), set who users are
 (`people["U123"] = "ann@example.com"`), and wait for calls (`wait_for("chat.update")`).
+A method can be slowed down (`delays["users.info"] = 4`). files.getUploadURLExternal hands out
+upload URLs on this server; the bytes POSTed there are kept in `uploads` ('file_upload' calls).
 """
 
 from __future__ import annotations
@@ -48,11 +50,16 @@ class SlackApiStandIn:
     calls: list[Call] = field(default_factory=list)
     handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
     """Override the answer of a method."""
+    delays: dict[str, float] = field(default_factory=dict)
+    """Seconds to wait before answering a method (a slow Slack)."""
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    """Bytes POSTed to each upload_url that files.getUploadURLExternal handed out, by file id."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
         self._ts = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
 
     # --- control ---------------------------------------------------------------------------
@@ -140,7 +147,9 @@ class SlackApiStandIn:
         raw = request.rfile.read(length) if length else b""
         params: dict[str, Any] = dict(parse_qsl(parsed.query))
         content_type = request.headers.get("Content-Type", "")
-        if raw and "json" in content_type:
+        if parsed.path.startswith("/upload/"):
+            params["_size"] = len(raw)  # the bytes themselves go to `uploads`
+        elif raw and "json" in content_type:
             params.update(json.loads(raw))
         elif raw and "form" in content_type:
             params.update(parse_qsl(raw.decode()))
@@ -151,14 +160,19 @@ class SlackApiStandIn:
             params["_response_url"] = parsed.path
         elif parsed.path.startswith("/upload/"):
             method = "file_upload"
+            params["_file_id"] = parsed.path.removeprefix("/upload/")
         else:
             method = parsed.path.removeprefix("/api/")
         headers = {k.lower(): v for k, v in request.headers.items()}
         with self._lock:
             self.calls.append(Call(method, params, headers, time.monotonic()))
+            if method == "file_upload":
+                self.uploads[params["_file_id"]] = raw
             failures = self._failures.get(method)
             failure = failures.pop(0) if failures else None
             self._lock.notify_all()
+        if method in self.delays:
+            time.sleep(self.delays[method])
         if failure is not None:
             self._send(request, failure.status, failure.body, failure.headers)
             return
@@ -229,6 +243,14 @@ class SlackApiStandIn:
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V0000001", "type": "modal"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F0{next(self._file_ids):08d}"
+            return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "file_upload":
+            return {"ok": True}
+        if method == "files.completeUploadExternal":
+            files = json.loads(params.get("files") or "[]")
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D0" + str(params.get("users", "X"))[:9]}}
         return {"ok": True}

@@ -1,0 +1,89 @@
+"""Export: the rows of a selection as CSV, in the user's columns, delivered to them in a direct
+message.
+
+The rows stream from one read transaction into a temporary file (a million rows never sit in
+memory), the transaction ends, and only then is Slack called to deliver the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from slack_sdk import WebClient
+
+from bot.domain.columns import Column, stored_columns
+from bot.domain.selection import Selection
+from bot.integrations.slack_files import Delivered, UploadFailed, send_file_to_dm
+from bot.views.listing import write_csv
+from storage.db import Database
+from storage.repositories import ActionRepository, PreferenceRepository
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    rows: int
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Exported:
+    rows: int
+    delivered: Delivered
+
+
+@dataclass(frozen=True)
+class ExportFailed:
+    reason: str
+
+
+def write_export(
+    db: Database, user_id: str, selection: Selection, *, as_of: datetime, directory: Path | None
+) -> ExportFile:
+    """Write the CSV to a new temporary file (the caller deletes it)."""
+    handle, name = tempfile.mkstemp(prefix="actionbot-export-", suffix=".csv", dir=directory)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, db.read() as session:
+            columns = stored_columns(PreferenceRepository(session).columns_of(user_id))
+            rows = ActionRepository(session).stream(selection, as_of)
+            count = write_csv(rows, out, columns)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return ExportFile(path, count, columns)
+
+
+def export_to_dm(
+    db: Database,
+    client: WebClient,
+    user_id: str,
+    selection: Selection,
+    *,
+    as_of: datetime,
+    filename: str,
+    title: str,
+    comment: Callable[[int], str],
+    directory: Path | None = None,
+) -> Exported | ExportFailed:
+    """Write the export, then (its transaction over) deliver it; `comment(rows)` introduces it."""
+    export = write_export(db, user_id, selection, as_of=as_of, directory=directory)
+    try:
+        delivered = send_file_to_dm(
+            client,
+            user_id,
+            export.path,
+            filename=filename,
+            title=title,
+            comment=comment(export.rows),
+        )
+    except UploadFailed as exc:
+        return ExportFailed(str(exc))
+    finally:
+        export.path.unlink(missing_ok=True)
+    return Exported(export.rows, delivered)
