@@ -8,7 +8,8 @@ record is reported (its position and the field at fault), and the caller stores 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -144,15 +145,74 @@ class ParsedDocument:
 
 def parse_document(text: str | bytes) -> ParsedDocument:
     """Parse and validate a whole document; raises InvalidInput listing every problem."""
-    raw, positions, kind = _split_records(text)
+    return _validated(*_split_records(text))
+
+
+def parse_json_document(document: Any) -> ParsedDocument:
+    """Validate an already-decoded JSON value (see `load_json`): an object, an array of them, or
+    `{"actions": [...]}`. Raises InvalidInput listing every problem."""
+    return _validated(*_records_of(document))
+
+
+def load_json(text: str | bytes) -> Any:
+    """Decode strict JSON: raises InvalidInput for text that is not UTF-8 JSON, for NaN or
+    Infinity (no database can store them), and for nesting too deep to handle."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput([], f"input is not UTF-8 text ({exc.reason})") from None
+    try:
+        return _strict_loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
+    except _NotJson as exc:
+        raise InvalidInput([], f"not valid JSON: {exc}") from None
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a JSON value")
+
+
+def _strict_loads(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise _NotJson("nested too deeply") from None
+
+
+def _validated(
+    raw: list[Any], positions: list[int], kind: Literal["index", "line"]
+) -> ParsedDocument:
     errors: list[RecordError] = []
     actions: list[ActionIn] = []
+    unstorable = {
+        position: problems
+        for record, position in zip(raw, positions, strict=True)
+        if (problems := list(_unstorable_text(record, "")))
+    }
+    for position, problems in unstorable.items():
+        errors.extend(RecordError(position, kind, field, message) for field, message in problems)
     try:
         actions = _RECORDS.validate_python(raw)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             index, *path = err["loc"]
-            field = ".".join(str(p) for p in path) or "(record)"
+            if positions[int(index)] in unstorable:
+                continue
+            field = ".".join(_printable(str(p)) for p in path) or "(record)"
             errors.append(RecordError(positions[int(index)], kind, field, _message(err)))
     else:
         for action, position in zip(actions, positions, strict=True):
@@ -161,6 +221,43 @@ def parse_document(text: str | bytes) -> ParsedDocument:
     if errors:
         raise InvalidInput(errors)
     return ParsedDocument(actions, positions, kind)
+
+
+_MAX_DEPTH = 32
+
+
+def _unstorable_text(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Fields no database can store: NUL characters and unpaired surrogates in text (PostgreSQL
+    refuses the first, every UTF-8 encoder the second), and nesting deeper than _MAX_DEPTH."""
+    here = path or "(record)"
+    if isinstance(value, str):
+        if not _storable(value):
+            yield here, "contains a NUL character or an unpaired surrogate"
+    elif depth >= _MAX_DEPTH and isinstance(value, dict | list):
+        yield here, f"is nested more than {_MAX_DEPTH} levels deep"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not _storable(key):
+                yield here, "has a key with a NUL character or an unpaired surrogate"
+                continue
+            yield from _unstorable_text(item, f"{path}.{key}" if path else key, depth + 1)
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _unstorable_text(item, f"{here}.{number}", depth + 1)
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    return text if _storable(text) else text.encode("utf-8", "backslashreplace").decode("ascii")
 
 
 def _message(err: Any) -> str:
@@ -180,12 +277,18 @@ def _split_records(text: str | bytes) -> _Split:
     if not stripped:
         raise InvalidInput([], "input is empty: expected a JSON object, array or JSON Lines")
     try:
-        document = json.loads(stripped)
+        document = _strict_loads(stripped)
     except json.JSONDecodeError as exc:
         if stripped.startswith("{") and exc.msg == "Extra data":
             return _json_lines(text)
         where = f"line {exc.lineno} column {exc.colno}"
         raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
+    except _NotJson as exc:
+        raise InvalidInput([], f"not valid JSON: {exc}") from None
+    return _records_of(document)
+
+
+def _records_of(document: Any) -> _Split:
     if isinstance(document, dict) and set(document) == {"actions"}:
         document = document["actions"]
         if not isinstance(document, list):
@@ -204,9 +307,10 @@ def _json_lines(text: str) -> _Split:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            error = RecordError(number, "line", "(record)", f"not valid JSON: {exc.msg}")
+            records.append(_strict_loads(line))
+        except (json.JSONDecodeError, _NotJson) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            error = RecordError(number, "line", "(record)", f"not valid JSON: {reason}")
             raise InvalidInput([error]) from None
         positions.append(number)
     return records, positions, "line"
