@@ -11,9 +11,11 @@ import json
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -35,6 +37,19 @@ from bot.domain.statuses import Status, parse_status
 
 Hex40 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$", to_lower=True)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+def _storable_in_utc(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            "is outside the dates that can be stored (years 1 to 9999 in UTC)"
+        ) from None
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_storable_in_utc)]
 
 
 def _named(parse: Any) -> Any:
@@ -75,8 +90,8 @@ class ActionIn(BaseModel):
     type: Annotated[ActionType, _named(parse_action_type)]
     source: Annotated[ActionSource, _named(parse_action_source)]
     status: Annotated[Status, _named(parse_status)] = Status.PENDING
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
     target: Target = Field(default_factory=Target)
     investigation_id: Annotated[str, StringConstraints(max_length=200)] | None = None
     requested_by: Annotated[str, StringConstraints(max_length=200)] | None = None

@@ -170,6 +170,13 @@ def test_text_no_database_can_store_is_a_400_not_a_500(bot: BotUnderTest) -> Non
     assert count_actions(bot) == 0
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_time_that_cannot_be_stored_in_utc_is_400(bot: BotUnderTest, moment: str) -> None:
+    answer = send(bot, device_action("t", created_at=moment))
+    assert answer.status == 400
+    assert [e["field"] for e in answer.json()["errors"]] == ["created_at"]
+
+
 @pytest.mark.parametrize("body", [b"42", b'"isolate"', b"null", b'{"actions": 5}'])
 def test_json_that_is_not_actions_is_400(bot: BotUnderTest, body: bytes) -> None:
     answer = bot.request("POST", "/api/v1/actions", body, {**AUTH, **JSON})
