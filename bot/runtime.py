@@ -19,7 +19,7 @@ from bot.integrations.slack_people import SlackPeople
 from bot.listeners import register_all
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
-from bot.web import health
+from bot.web import api, health
 from bot.web.http import Mount, Route, Router
 from storage.db import Database
 
@@ -92,7 +92,7 @@ def build_bolt_app(context: BotContext) -> App:
 
 def web_routes(context: BotContext) -> list[Route]:
     """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
-    return [*health.routes(context.db)]
+    return [*health.routes(context.db), *api.routes(context.db, context.settings.ingest_token)]
 
 
 def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -36,6 +39,19 @@ from bot.domain.statuses import Status, parse_status
 
 Hex40 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$", to_lower=True)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+def _storable_in_utc(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            "is outside the dates that can be stored (years 1 to 9999 in UTC)"
+        ) from None
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_storable_in_utc)]
 
 
 def _named(parse: Any) -> Any:
@@ -76,8 +92,8 @@ class ActionIn(BaseModel):
     type: Annotated[ActionType, _named(parse_action_type)]
     source: Annotated[ActionSource, _named(parse_action_source)]
     status: Annotated[Status, _named(parse_status)] = Status.PENDING
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
     target: Target = Field(default_factory=Target)
     investigation_id: Annotated[str, StringConstraints(max_length=200)] | None = None
     requested_by: Annotated[str, StringConstraints(max_length=200)] | None = None
@@ -163,13 +179,73 @@ def bulk_allocation() -> Iterator[None]:
 
 
 def parse_document(text: str | bytes) -> ParsedDocument:
-    """Parse and validate a whole document; raises InvalidInput listing every problem."""
+    """Parse and validate a whole document (an object, an array, `{"actions": [...]}` or JSON
+    Lines); raises InvalidInput listing every problem."""
     with bulk_allocation():
-        return _parse_document(text)
+        return _validated(*_split_records(text))
 
 
-def _parse_document(text: str | bytes) -> ParsedDocument:
-    raw, positions, kind, errors = _split_records(text)
+def parse_json_document(document: Any) -> ParsedDocument:
+    """Validate an already-decoded JSON value (see `load_json`): an object, an array of them, or
+    `{"actions": [...]}`. Raises InvalidInput listing every problem."""
+    with bulk_allocation():
+        return _validated(*_records_of(document), [])
+
+
+def load_json(text: str | bytes) -> Any:
+    """Decode strict JSON: raises InvalidInput for text that is not UTF-8 JSON, for NaN or
+    Infinity (no database can store them), and for nesting too deep to handle."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput([], f"input is not UTF-8 text ({exc.reason})") from None
+    try:
+        return _strict_loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
+    except _NotJson as exc:
+        raise InvalidInput([], f"not valid JSON: {exc}") from None
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a JSON value")
+
+
+def _strict_loads(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise _NotJson("nested too deeply") from None
+
+
+def _validated(
+    raw: list[Any],
+    positions: list[int],
+    kind: Literal["index", "line"],
+    errors: list[RecordError],
+) -> ParsedDocument:
+    """Validate every record, collecting every problem of every record (after `errors`, those
+    found while splitting the input), and raise InvalidInput if there is any."""
+    unstorable = {
+        position: problems
+        for record, position in zip(raw, positions, strict=True)
+        if (problems := list(_unstorable_text(record, "")))
+    }
+    for position, problems in unstorable.items():
+        errors.extend(RecordError(position, kind, field, message) for field, message in problems)
     actions: list[ActionIn | None]
     try:
         actions = list(_RECORDS.validate_python(raw))
@@ -181,9 +257,10 @@ def _parse_document(text: str | bytes) -> ParsedDocument:
             try:
                 actions.append(_RECORD.validate_python(record))
             except ValidationError as exc:
-                for err in exc.errors(include_url=False):
-                    field = ".".join(str(p) for p in err["loc"]) or "(record)"
-                    errors.append(RecordError(position, kind, field, _message(err)))
+                if position not in unstorable:
+                    for err in exc.errors(include_url=False):
+                        field = ".".join(_printable(str(p)) for p in err["loc"]) or "(record)"
+                        errors.append(RecordError(position, kind, field, _message(err)))
                 actions.append(None)
     for action, position in zip(actions, positions, strict=True):
         if action is not None:
@@ -196,6 +273,43 @@ def _parse_document(text: str | bytes) -> ParsedDocument:
         errors.sort(key=lambda e: e.position)
         raise InvalidInput(errors)
     return ParsedDocument([a for a in actions if a is not None], positions, kind)
+
+
+_MAX_DEPTH = 32
+
+
+def _unstorable_text(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Fields no database can store: NUL characters and unpaired surrogates in text (PostgreSQL
+    refuses the first, every UTF-8 encoder the second), and nesting deeper than _MAX_DEPTH."""
+    here = path or "(record)"
+    if isinstance(value, str):
+        if not _storable(value):
+            yield here, "contains a NUL character or an unpaired surrogate"
+    elif depth >= _MAX_DEPTH and isinstance(value, dict | list):
+        yield here, f"is nested more than {_MAX_DEPTH} levels deep"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not _storable(key):
+                yield here, "has a key with a NUL character or an unpaired surrogate"
+                continue
+            yield from _unstorable_text(item, f"{path}.{key}" if path else key, depth + 1)
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _unstorable_text(item, f"{here}.{number}", depth + 1)
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    return text if _storable(text) else text.encode("utf-8", "backslashreplace").decode("ascii")
 
 
 _MESSAGES = {
@@ -222,12 +336,18 @@ def _split_records(text: str | bytes) -> _Split:
     if not stripped:
         raise InvalidInput([], "input is empty: expected a JSON object, array or JSON Lines")
     try:
-        document = json.loads(stripped)
+        document = _strict_loads(stripped)
     except json.JSONDecodeError as exc:
         if stripped.startswith("{") and exc.msg == "Extra data":
             return _json_lines(text)
         where = f"line {exc.lineno} column {exc.colno}"
         raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
+    except _NotJson as exc:
+        raise InvalidInput([], f"not valid JSON: {exc}") from None
+    return (*_records_of(document), [])
+
+
+def _records_of(document: Any) -> tuple[list[Any], list[int], Literal["index", "line"]]:
     if isinstance(document, dict) and set(document) == {"actions"}:
         document = document["actions"]
         if not isinstance(document, list):
@@ -236,7 +356,7 @@ def _split_records(text: str | bytes) -> _Split:
         document = [document]
     if not isinstance(document, list):
         raise InvalidInput([], "expected a JSON object, an array of objects, or JSON Lines")
-    return document, list(range(len(document))), "index", []
+    return document, list(range(len(document))), "index"
 
 
 def _json_lines(text: str) -> _Split:
@@ -249,9 +369,10 @@ def _json_lines(text: str) -> _Split:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(RecordError(number, "line", "(record)", f"not valid JSON: {exc.msg}"))
+            record = _strict_loads(line)
+        except (json.JSONDecodeError, _NotJson) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            errors.append(RecordError(number, "line", "(record)", f"not valid JSON: {reason}"))
             continue
         records.append(record)
         positions.append(number)

@@ -29,7 +29,9 @@ from storage.db import Database
 from storage.models import PostState
 from storage.repositories import ActionRepository, AuditRepository
 
-_ATTEMPTS = 3
+_ATTEMPTS = 20
+"""A conflict means another sender committed one of our ids meanwhile, so each retry follows
+someone's progress: this many covers more concurrent senders than the HTTP server has threads."""
 _RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
 
 
@@ -104,8 +106,12 @@ def _ingest(session: Any, document: ParsedDocument, actor: str, now: datetime) -
     if errors:
         raise InvalidInput(errors)
 
-    inserts = [s for s in states.values() if s.pk is None]
-    updates = [s for s in states.values() if s.pk is not None and s.changed]
+    # Rows are written in one global order (upstream id, then pk), so that concurrent ingests of
+    # overlapping batches on PostgreSQL wait for each other instead of deadlocking.
+    inserts = sorted(
+        (s for s in states.values() if s.pk is None), key=lambda s: str(s.values["upstream_id"])
+    )
+    updates = sorted((s for s in states.values() if s.pk is not None and s.changed), key=_pk)
     for state, pk in zip(inserts, actions.insert_many([s.values for s in inserts]), strict=True):
         state.pk = pk
     actions.update_many([{"b_pk": s.pk, **_mutable(s.values)} for s in updates])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ _REASONS = {
     503: "Service Unavailable",
 }
 DEFAULT_BODY_LIMIT = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class BodyTooLarge(Exception):
@@ -148,6 +150,10 @@ class Router:
                 return Response.error(
                     413, f"request body is larger than {DEFAULT_BODY_LIMIT} bytes"
                 )
+            except Exception:
+                # The one place an unexpected error ends: logged in full, never shown.
+                log.exception("%s %r failed", request.method, request.path[:200])
+                return Response.error(500, "internal error; the bot's log has the details")
         if allowed:
             methods = ", ".join(sorted(set(allowed)))
             message = f"method {request.method} is not allowed here; use {methods}"

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 class PortUnavailable(RuntimeError):
@@ -30,6 +31,9 @@ class HttpServer:
                 ident="actionbot",
                 clear_untrusted_proxy_headers=True,
                 channel_timeout=60,
+                # Bodies this large are refused (413) as soon as their length shows, before they
+                # are read; smaller ones over a handler's own limit get that handler's answer.
+                max_request_body_size=MAX_BODY_BYTES,
             )
         except OSError as exc:
             raise PortUnavailable(

@@ -1,0 +1,240 @@
+"""The OpenAPI 3.1 document of the ingest API, built from the same pydantic models that validate
+the requests, so the schema cannot drift from what the server accepts."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.domain.incoming import ActionIn
+from bot.domain.reports import StatusReport
+
+_REF = "#/components/schemas/{model}"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": _REF.format(model=name)}
+
+
+def _model_schemas(*models: type[BaseModel]) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template=_REF)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return schemas
+
+
+_ERROR_TEXT = {"type": "string", "description": "What went wrong, in words."}
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": _ERROR_TEXT}}
+_PROBLEM = {
+    "type": "object",
+    "required": ["error", "errors"],
+    "properties": {
+        "error": {"type": "string", "description": "A summary: nothing was stored."},
+        "errors": {
+            "type": "array",
+            "description": "Every invalid field of every invalid record.",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {
+                    "index": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "The record's position in the input, from 0.",
+                    },
+                    "field": {"type": "string", "examples": ["target.device_name"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_INGESTED = {
+    "type": "object",
+    "required": ["new", "updated", "unchanged", "ids"],
+    "properties": {
+        "new": {"type": "integer", "minimum": 0},
+        "updated": {"type": "integer", "minimum": 0},
+        "unchanged": {"type": "integer", "minimum": 0},
+        "ids": {
+            "type": "array",
+            "description": "The bot's short id of each action, in input order.",
+            "items": {"type": "string", "pattern": "^A-[0-9]+$"},
+        },
+    },
+}
+_STATUS_ACCEPTED = {
+    "type": "object",
+    "required": ["id", "short_id", "status", "changed"],
+    "properties": {
+        "id": {"type": "string", "description": "The upstream id."},
+        "short_id": {"type": "string", "pattern": "^A-[0-9]+$"},
+        "status": {"type": "string"},
+        "changed": {
+            "type": "boolean",
+            "description": "False when the action already had this status (a repeated report).",
+        },
+    },
+}
+_CONFLICT = {
+    "type": "object",
+    "required": ["error", "status"],
+    "properties": {
+        "error": _ERROR_TEXT,
+        "status": {"type": "string", "description": "The action's current status."},
+    },
+}
+_HEALTH = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}},
+}
+
+_INGEST_BODY = {
+    "anyOf": [
+        _ref("ActionIn"),
+        {"type": "array", "items": _ref("ActionIn")},
+        {
+            "type": "object",
+            "required": ["actions"],
+            "additionalProperties": False,
+            "properties": {"actions": {"type": "array", "items": _ref("ActionIn")}},
+        },
+    ]
+}
+
+_INGEST_RULES = """\
+One action, an array of actions, or `{"actions": [...]}`; at most 1 MiB. All or nothing: when any \
+record is invalid, nothing is stored and the 400 answer lists every invalid record's index and \
+field. `type`, `source` and `status` also accept display names, case-insensitively. A device \
+action needs `target.device_name` or `target.machine_id`; stop-and-quarantine and request-sample \
+also need `target.sha1`; email actions need `target.network_message_id` and `target.recipient`, \
+except block-url (`target.url`) and turn-off-external-mail-forwarding (`target.mailbox`). \
+Re-sending an `id` never makes a second action: identical content is unchanged, new descriptive \
+fields or a later status update it, and a different type or target for a still-pending action is \
+refused (400)."""
+
+
+def _json(schema: Any, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    described = {
+        401: "Missing or wrong bearer token, or ACTIONBOT_INGEST_TOKEN is not set on the bot.",
+        404: "No action has this id (upstream id or short id).",
+        413: "The body is larger than 1 MiB.",
+        415: "The body is not JSON, or Content-Type is not application/json.",
+        503: "The database is not answering; nothing was changed. Retry later.",
+    }
+    return {str(code): _json(_ref("Error"), described[code]) for code in codes}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    schemas = _model_schemas(ActionIn, StatusReport)
+    schemas.update(
+        Error=_ERROR,
+        Problem=_PROBLEM,
+        Ingested=_INGESTED,
+        StatusAccepted=_STATUS_ACCEPTED,
+        Conflict=_CONFLICT,
+        Health=_HEALTH,
+    )
+    secured: list[dict[str, list[str]]] = [{"ingestToken": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "actionbot ingest API",
+            "version": "1",
+            "description": (
+                "Hand Microsoft 365 Defender remediation actions to actionbot, which posts "
+                "pending ones to Slack for approval, and report how approved ones were carried out."
+            ),
+        },
+        "paths": {
+            "/api/v1/actions": {
+                "post": {
+                    "operationId": "ingestActions",
+                    "summary": "Store actions (idempotent by id)",
+                    "description": _INGEST_RULES,
+                    "security": secured,
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _INGEST_BODY}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("Ingested"), "Stored."),
+                        "400": _json(_ref("Problem"), "Invalid records; nothing was stored."),
+                        **_errors(401, 413, 415, 503),
+                    },
+                }
+            },
+            "/api/v1/actions/{id}/status": {
+                "post": {
+                    "operationId": "reportStatus",
+                    "summary": "Report how an approved action is being carried out",
+                    "description": (
+                        "Allowed from approved or in-progress: approved -> in-progress, "
+                        "completed, failed or cancelled; in-progress -> completed, failed or "
+                        "cancelled. Reporting the status the action already has is 200 and "
+                        "changes nothing. The action's Slack card is updated."
+                    ),
+                    "security": secured,
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": "The upstream id (matched first) or the short id.",
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("StatusReport")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("StatusAccepted"), "Recorded (or already so)."),
+                        "400": _json(_ref("Problem"), "Invalid report; nothing was changed."),
+                        "409": _json(_ref("Conflict"), "The action's status does not allow it."),
+                        **_errors(401, 404, 413, 415, 503),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": _json({"type": "object"}, "The OpenAPI document.")},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether the bot's database answers",
+                    "security": [],
+                    "responses": {
+                        "200": _json(_ref("Health"), "The database answers."),
+                        "503": _json(_ref("Health"), "The database does not answer."),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "ingestToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The value of ACTIONBOT_INGEST_TOKEN.",
+                }
+            },
+        },
+        "security": secured,
+    }
