@@ -31,6 +31,7 @@ from storage.models import Action, AuditEvent, PostState, RoleAssignment, UserPr
 
 ACTIONS: Table = Action.__table__  # type: ignore[assignment]
 AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
+_INGEST_LOCK = 0x61637462  # "actb": the advisory lock key that serializes ingests
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on every version we support
 
 
@@ -136,6 +137,18 @@ class ActionRepository:
     def get(self, pk: int) -> ActionRecord | None:
         row = self.session.execute(select_records().where(_C.pk == pk)).first()
         return None if row is None else record_of(row)
+
+    def serialize_ingests(self) -> None:
+        """Make concurrent ingests take turns until this transaction ends.
+
+        On PostgreSQL, two ingests inserting overlapping new ids in different orders would
+        deadlock on the unique index, and one checking for ids another is about to insert would
+        lose the race; one transaction-level advisory lock makes them wait for each other
+        instead, while decisions and reads go on. SQLite's write transactions are exclusive
+        already.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(select(func.pg_advisory_xact_lock(_INGEST_LOCK)))
 
     def rows_by_upstream_ids(
         self, upstream_ids: Sequence[str], *, for_update: bool = False
