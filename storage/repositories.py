@@ -16,6 +16,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     select,
     update,
 )
@@ -28,6 +29,7 @@ from bot.domain.roles import Role
 from bot.domain.selection import Selection
 from bot.domain.statuses import Status
 from storage.models import Action, AuditEvent, PostState, RoleAssignment, UserPreference
+from storage.types import UTCDateTime
 
 ACTIONS: Table = Action.__table__  # type: ignore[assignment]
 AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
@@ -169,27 +171,29 @@ class ActionRepository:
 
     # --- writes --------------------------------------------------------------------------------
 
-    def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-        """Insert actions; returns their primary keys in input order.
+    def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert actions whose primary keys were taken with `allocate_pks`: one executemany, and
+        no lookup afterwards (RETURNING in input order makes SQLAlchemy insert row by row on
+        SQLite, five times slower in bulk ingest)."""
+        if rows:
+            bulk_insert(self.session.connection(), ACTIONS, rows)
 
-        One executemany, then the new keys looked up by upstream id: on SQLite, RETURNING in
-        input order makes SQLAlchemy insert row by row, five times slower in bulk ingest.
-        """
-        if not rows:
+    def allocate_pks(self, count: int) -> list[int]:
+        """`count` new primary keys, ascending. On PostgreSQL from the column's sequence; on
+        SQLite after the largest one, which is safe because a write transaction there is
+        exclusive (BEGIN IMMEDIATE) and actions are never deleted, so no key is ever reused."""
+        connection = self.session.connection()
+        if count == 0:
             return []
-        bulk_insert(self.session.connection(), ACTIONS, rows)
-        upstream_ids = [row["upstream_id"] for row in rows]
-        keys = self.pks_by_upstream_ids(upstream_ids)
-        return [keys[upstream_id] for upstream_id in upstream_ids]
-
-    def pks_by_upstream_ids(self, upstream_ids: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        c = ACTIONS.c
-        for start in range(0, len(upstream_ids), _CHUNK):
-            chunk = upstream_ids[start : start + _CHUNK]
-            stmt = select(c.upstream_id, c.pk).where(c.upstream_id.in_(chunk))
-            found.update((uid, pk) for uid, pk in self.session.connection().execute(stmt))
-        return found
+        if connection.dialect.name == "postgresql":
+            keys = connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('actions', 'pk'))"
+                " FROM generate_series(1, %(count)s)",
+                {"count": count},
+            ).scalars()
+            return sorted(int(k) for k in keys)
+        largest = connection.execute(select(func.coalesce(func.max(_C.pk), 0))).scalar_one()
+        return list(range(int(largest) + 1, int(largest) + 1 + count))
 
     def update_many(self, changes: Sequence[Mapping[str, Any]]) -> None:
         """Apply rows of new values, each keyed by `b_pk`; every row must name the same columns."""
@@ -490,6 +494,27 @@ class AuditRepository:
                 reason=reason,
             )
         )
+
+    def add_ingested(self, pks: Sequence[int], *, actor: str, at: datetime) -> None:
+        """One 'ingested' row for each of these new actions, written by the database from the
+        actions themselves (INSERT ... SELECT): a bulk ingest builds no row here."""
+        if not pks:
+            return
+        a = ACTIONS.c
+        chosen = select(
+            a.pk,
+            a.upstream_id,
+            literal("ingested"),
+            literal(at, UTCDateTime()),
+            literal(actor),
+            a.status,
+        )
+        if list(pks) == list(range(pks[0], pks[0] + len(pks))):
+            chosen = chosen.where(a.pk.between(pks[0], pks[-1]))
+        else:
+            chosen = chosen.where(a.pk.in_(pks))
+        columns = ["action_pk", "action_ref", "kind", "at", "actor", "status_after"]
+        self.session.execute(insert(AUDIT).from_select(columns, chosen.order_by(a.pk)))
 
     def add_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -55,16 +54,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 def _to_sqlite(value: datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         raise ValueError(f"naive datetime {value!r}: timestamps must carry a time zone")
-    return _sqlite_text(value)
-
-
-@lru_cache(maxsize=4096)
-def _sqlite_text(value: datetime) -> str:
-    """ "YYYY-MM-DD HH:MM:SS.ffffff+00:00" without its offset. Cached: a bulk ingest writes the
-    same moment (its own 'now', a creation time that is also the update time) again and again."""
-    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+    # The UTC wall time: shifting by the offset is cheaper than astimezone(); the offset that
+    # isoformat() still appends is cut off.
+    return (value - offset if offset else value).isoformat(sep=" ", timespec="microseconds")[:26]
 
 
 def _from_sqlite(value: str | None) -> datetime | None:

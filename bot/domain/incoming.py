@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -168,6 +169,9 @@ def bulk_allocation() -> Iterator[None]:
     Parsing and storing 100,000 actions allocates millions of objects that all stay alive until
     the end and form no cycles; the collector would rescan them over and over, which more than
     doubles the time (bench/ingest.py). Reference counting still frees everything as usual.
+    On the way out, everything allocated meanwhile is moved straight to the oldest generation
+    (gc.freeze then gc.unfreeze: two list splices, no scan), so re-enabling the collector does
+    not start with one long pass over all of it; the next full collection still sees it all.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -175,6 +179,8 @@ def bulk_allocation() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -182,14 +188,15 @@ def parse_document(text: str | bytes) -> ParsedDocument:
     """Parse and validate a whole document (an object, an array, `{"actions": [...]}` or JSON
     Lines); raises InvalidInput listing every problem."""
     with bulk_allocation():
-        return _validated(*_split_records(text))
+        raw, positions, kind, errors, text = _split_records(text)
+        return _validated(raw, positions, kind, errors, any_odd_text=_may_hold_odd_text(text))
 
 
 def parse_json_document(document: Any) -> ParsedDocument:
     """Validate an already-decoded JSON value (see `load_json`): an object, an array of them, or
     `{"actions": [...]}`. Raises InvalidInput listing every problem."""
     with bulk_allocation():
-        return _validated(*_records_of(document), [])
+        return _validated(*_records_of(document), [], any_odd_text=True)
 
 
 def load_json(text: str | bytes) -> Any:
@@ -236,13 +243,16 @@ def _validated(
     positions: list[int],
     kind: Literal["index", "line"],
     errors: list[RecordError],
+    *,
+    any_odd_text: bool,
 ) -> ParsedDocument:
     """Validate every record, collecting every problem of every record (after `errors`, those
-    found while splitting the input), and raise InvalidInput if there is any."""
+    found while splitting the input), and raise InvalidInput if there is any. `any_odd_text`:
+    whether text may hold NUL characters or lone surrogates (else only nesting is checked)."""
     unstorable = {
         position: problems
         for record, position in zip(raw, positions, strict=True)
-        if (problems := list(_unstorable_text(record, "")))
+        if (problems := list(_unstorable(record, any_odd_text)))
     }
     for position, problems in unstorable.items():
         errors.extend(RecordError(position, kind, field, message) for field, message in problems)
@@ -276,6 +286,29 @@ def _validated(
 
 
 _MAX_DEPTH = 32
+_ODD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _may_hold_odd_text(text: str) -> bool:
+    """Whether decoded JSON text may contain NUL characters or lone surrogates. Neither can
+    stand in UTF-8 JSON as such: only as the escapes \\u0000 and \\uD800-\\uDFFF, which this
+    looks for (a false alarm, such as an escaped backslash before "u0000", only costs a check)."""
+    if _ODD_ESCAPE.search(text) is not None or "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")  # text handed over as str (not bytes) may carry lone surrogates
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unstorable(record: Any, any_odd_text: bool) -> Iterator[tuple[str, str]]:
+    """What no database can store in one record. Only `details` is free-form, so when no text
+    can be odd, only its nesting needs a look; that keeps bulk input from walking every value."""
+    if any_odd_text:
+        yield from _unstorable_text(record, "")
+    elif isinstance(record, dict) and isinstance(record.get("details"), dict | list):
+        yield from _unstorable_text(record["details"], "details", 1)
 
 
 def _unstorable_text(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
@@ -323,7 +356,8 @@ def _message(err: Any) -> str:
     return _MESSAGES.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
 
 
-_Split = tuple[list[Any], list[int], Literal["index", "line"], list[RecordError]]
+_Split = tuple[list[Any], list[int], Literal["index", "line"], list[RecordError], str]
+"""Records, their positions and kind, the problems found while splitting, and the text."""
 
 
 def _split_records(text: str | bytes) -> _Split:
@@ -339,12 +373,12 @@ def _split_records(text: str | bytes) -> _Split:
         document = _strict_loads(stripped)
     except json.JSONDecodeError as exc:
         if stripped.startswith("{") and exc.msg == "Extra data":
-            return _json_lines(text)
+            return (*_json_lines(text), text)
         where = f"line {exc.lineno} column {exc.colno}"
         raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
     except _NotJson as exc:
         raise InvalidInput([], f"not valid JSON: {exc}") from None
-    return (*_records_of(document), [])
+    return (*_records_of(document), [], text)
 
 
 def _records_of(document: Any) -> tuple[list[Any], list[int], Literal["index", "line"]]:
@@ -359,7 +393,7 @@ def _records_of(document: Any) -> tuple[list[Any], list[int], Literal["index", "
     return document, list(range(len(document))), "index"
 
 
-def _json_lines(text: str) -> _Split:
+def _json_lines(text: str) -> tuple[list[Any], list[int], Literal["line"], list[RecordError]]:
     """One record per line; blank lines are skipped but still counted. Every line that is not
     JSON is reported, and the others are still validated, so one run shows every problem."""
     records: list[Any] = []

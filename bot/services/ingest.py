@@ -109,13 +109,13 @@ def _ingest(session: Any, document: ParsedDocument, actor: str, now: datetime) -
 
     inserts = [s for s in states.values() if s.pk is None]  # input order: A-1 is sent first
     updates = [s for s in states.values() if s.pk is not None and s.changed]
-    for state, pk in zip(inserts, actions.insert_many([s.values for s in inserts]), strict=True):
-        state.pk = pk
+    for state, pk in zip(inserts, actions.allocate_pks(len(inserts)), strict=True):
+        state.pk = state.values["pk"] = pk
+    actions.insert_many([s.values for s in inserts])
     actions.update_many([{"b_pk": s.pk, **_mutable(s.values)} for s in updates])
-    AuditRepository(session).add_many(
-        [_audit_row("ingested", s, actor, now) for s in inserts]
-        + [_audit_row("updated", s, actor, now) for s in updates]
-    )
+    audit = AuditRepository(session)
+    audit.add_ingested([_pk(s) for s in inserts], actor=actor, at=now)
+    audit.add_many([_audit_row("updated", s, actor, now) for s in updates])
     short_ids = [short_id_of(_pk(states[a.id])) for a in document.actions]
     posting = [_pk(s) for s in inserts if s.values["post_state"] == PostState.DUE]
     return IngestResult(
