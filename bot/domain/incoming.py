@@ -81,7 +81,8 @@ class Target(BaseModel):
     url: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return self.model_dump(exclude_none=True)
+        """The fields that are set (a bulk ingest calls this for every action: kept lean)."""
+        return {name: value for name, value in self.__dict__.items() if value is not None}
 
 
 class ActionIn(BaseModel):
