@@ -13,7 +13,6 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.ids import ActionId
-from bot.run import SWITCH_INTERVAL
 from bot.web.http import Mount, Router
 from bot.web.server import HttpServer
 
@@ -29,7 +28,6 @@ def main(port: int, secret: str, api_url: str) -> None:
     def ack_only(ack: Ack) -> None:
         ack()
 
-    sys.setswitchinterval(SWITCH_INTERVAL)  # as `actionbot run` does
     router = Router([], [Mount("/slack/events", SlackRequestHandler(app))])
     HttpServer(router, "127.0.0.1", port).serve_forever()
 

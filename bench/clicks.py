@@ -2,7 +2,11 @@
 the running bot (`actionbot run`, HTTP mode, its own process), each click on its own pending
 action. Reports request-to-ack p50/p99 beside a bare Bolt app that only acks (bench.bare_app,
 served the same way, measured in the same run), and click-to-chat.update p50/p99 from the Slack
-stand-in's recorded calls.
+stand-in's recorded calls. Both servers are warmed up first with one click per client (the bot's
+on an action of its own, and its work after those acks done) so that neither pays for first
+connections or Bolt's first auth.test in the figures. The Slack stand-in runs in a process of its
+own (bench.slack_stand_in): answering the bot's Slack calls must not take the GIL from the clients
+that time the bot.
 
     python -m bench.clicks [--clients 32] [--clicks 15]
 
@@ -21,11 +25,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
 
+from bench.slack_stand_in import StandInProcess
 from bot.domain.incoming import parse_document
 from bot.domain.records import short_id_of
 from bot.domain.roles import Role
@@ -38,7 +43,6 @@ from storage.models import Action
 from tests.listeners.clicks import button_click
 from tests.support.running_bot import BOT_TOKEN, CHANNEL, SIGNING_SECRET
 from tests.support.signing import interaction_body, signed_headers
-from tests.support.slack_api import SlackApiStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
@@ -119,7 +123,8 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def prepare_database(url: str, clients: int, clicks: int) -> list[list[str]]:
-    """Pending actions (one per click) and one Security Administrator per client."""
+    """Pending actions (one per click, and one per client to warm up on) and one Security
+    Administrator per client."""
     db = Database.from_url(url)
     upgrade(db.engine)
     actions = [
@@ -130,13 +135,14 @@ def prepare_database(url: str, clients: int, clicks: int) -> list[list[str]]:
             "target": {"device_name": f"WS-{n:03d}-{i:03d}"},
         }
         for n in range(clients)
-        for i in range(clicks)
+        for i in range(clicks + 1)
     ]
     short_ids = ingest(db, parse_document(json.dumps(actions)), actor="bench").short_ids
     for n in range(clients):
         role_service.grant(db, user_of(n), [Role.SECURITY_ADMINISTRATOR], actor="bench")
     db.dispose()
-    return [short_ids[n * clicks : (n + 1) * clicks] for n in range(clients)]
+    per_client = clicks + 1
+    return [short_ids[n * per_client : (n + 1) * per_client] for n in range(clients)]
 
 
 def user_of(n: int) -> str:
@@ -157,13 +163,15 @@ def main() -> int:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
     url = f"sqlite:///{DATA / 'clicks.db'}"
-    refs = prepare_database(url, clients, clicks)
-    slack = SlackApiStandIn().start()
-    for n in range(clients):
-        slack.people[user_of(n)] = user_of(n)  # users.info answers with no email: the ID is used
+    prepared = prepare_database(url, clients, clicks)
+    warm_refs, refs = [r[:1] for r in prepared], [r[1:] for r in prepared]
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))},
         "PYTHONPATH": str(ROOT),
+    }
+    slack = StandInProcess([user_of(n) for n in range(clients)], env)
+    env = {
+        **env,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
@@ -181,26 +189,35 @@ def main() -> int:
         wait_for_port(bare_port)
         wait_for_port(bot_port)
         total = clients * clicks
-        slack.wait_for("chat.postMessage", total, timeout=120)  # every card is in the channel
+        slack.wait_for("chat.postMessage", clients + total, timeout=120)  # every card is posted
         time.sleep(1.0)  # let the poster record the last ones
 
-        def bodies(make: Callable[[int, str], dict[str, object]]) -> list[list[bytes]]:
-            return [[interaction_body(make(n, ref)) for ref in refs[n]] for n in range(clients)]
-
-        def click(n: int, ref: str) -> dict[str, object]:
-            return button_click(ActionId.APPROVE, ref, user=user_of(n))
+        def bodies(refs: Sequence[Sequence[str]]) -> list[list[bytes]]:
+            return [
+                [
+                    interaction_body(button_click(ActionId.APPROVE, ref, user=user_of(n)))
+                    for ref in refs[n]
+                ]
+                for n in range(clients)
+            ]
 
         # Warm both servers up (connections, first auth.test), then measure: bare app first.
-        hammer(bare_port, clients, [[b[0]] for b in bodies(click)])
-        bare_ms, _ = hammer(bare_port, clients, bodies(click))
-        bot_ms, sent = hammer(bot_port, clients, bodies(click))
+        hammer(bare_port, clients, bodies(warm_refs))
+        hammer(bot_port, clients, bodies(warm_refs))
+        slack.wait_for("chat.update", clients, timeout=120)
+        bare_ms, _ = hammer(bare_port, clients, bodies(refs))
+        bot_ms, sent = hammer(bot_port, clients, bodies(refs))
 
-        updates = slack.wait_for("chat.update", total, timeout=120)
+        updates = slack.wait_for("chat.update", clients + total, timeout=120)
         ts_to_ref = cards_by_ts(url)
         ref_to_sent = {
             ref: sent[n * clicks + i] for n in range(clients) for i, ref in enumerate(refs[n])
         }
-        to_update = [(u.at - ref_to_sent[ts_to_ref[str(u.params["ts"])]]) * 1000 for u in updates]
+        to_update = [
+            (u.at - ref_to_sent[ref]) * 1000
+            for u in updates
+            if (ref := ts_to_ref[str(u.params["ts"])]) in ref_to_sent
+        ]
     finally:
         stop(bot)
         stop(bare)

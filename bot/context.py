@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
+from bot.web.http import RequestsInFlight
 from storage.db import Database
 
 
@@ -21,3 +22,5 @@ class BotContext:
     team_id: str
     """The bot's own Slack team, from auth.test."""
     bot_user_id: str
+    requests: RequestsInFlight = field(default_factory=RequestsInFlight)
+    """The HTTP requests being answered; work after an ack waits for them (bounded)."""

@@ -99,4 +99,5 @@ def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -
     context = build_context(settings, db, slack_client(settings))
     bolt = build_bolt_app(context)
     mounts = [Mount("/slack/events", SlackRequestHandler(bolt))] if serve_slack_http else []
-    return Runtime(context, bolt, Router(web_routes(context), mounts))
+    web = context.requests.wrap(Router(web_routes(context), mounts))
+    return Runtime(context, bolt, web)

@@ -34,7 +34,7 @@ from bot.views import replies
 
 def register(app: App, context: BotContext) -> None:
     poster = poster_for(context)
-    after_ack = AfterAck(context.client)
+    after_ack = AfterAck(context.client, context.requests)
     db, resolver = context.db, context.resolver
 
     @app.action(ActionId.APPROVE)
@@ -44,6 +44,7 @@ def register(app: App, context: BotContext) -> None:
 
         def approve() -> None:
             outcome = decide_click(db, resolver, decision=Status.APPROVED, **click.who)
+            after_ack.give_way()
             answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
 
         after_ack.run(body, approve)
@@ -72,6 +73,7 @@ def register(app: App, context: BotContext) -> None:
             outcome = decide_click(
                 db, resolver, decision=Status.REJECTED, comment=submission.reason, **submission.who
             )
+            after_ack.give_way()
             answer(client, poster, outcome, channel=submission.channel_id, user=submission.user_id)
 
         after_ack.run(body, reject)
