@@ -20,13 +20,13 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.domain.catalog import UnknownName
 from bot.domain.command_grammar import FilterKey, selection_from_filters
-from bot.domain.incoming import InvalidInput, parse_document
+from bot.domain.incoming import InvalidInput
 from bot.domain.roles import Role, parse_role
 from bot.domain.selection import Selection
 from bot.domain.subjects import normalize_subject
 from bot.domain.windows import DEFAULT_WINDOW
 from bot.services import roles as role_service
-from bot.services.ingest import ingest
+from bot.services.ingest import ingest_input
 from bot.services.query import every_row
 from bot.settings import Settings, describe_settings_error
 from bot.views.listing import write_csv, write_json, write_table
@@ -156,13 +156,9 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 @command("ingest")
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     data = _read_input(args.file)
-    try:
-        document = parse_document(data)
-    except InvalidInput as exc:
-        raise Rejected([e.describe() for e in exc.errors] + [exc.summary]) from None
     db = open_database(settings)
     try:
-        result = ingest(db, document, actor=_actor())
+        result = ingest_input(db, data, actor=_actor())
     except InvalidInput as exc:
         raise Rejected([e.describe() for e in exc.errors] + [exc.summary]) from None
     finally:

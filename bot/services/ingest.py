@@ -22,6 +22,7 @@ from bot.domain.incoming import (
     ParsedDocument,
     RecordError,
     bulk_allocation,
+    parse_document,
 )
 from bot.domain.records import short_id_of
 from bot.domain.statuses import Status, can_reach
@@ -75,6 +76,18 @@ def ingest(
             if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def ingest_input(
+    db: Database, data: bytes | str, *, actor: str, now: datetime | None = None
+) -> IngestResult:
+    """Parse and store one input (what `actionbot ingest` does); raises InvalidInput.
+
+    Both happen in one bulk_allocation window, and the parsed document is gone by the time the
+    window closes, so the garbage collector does not then scan 100,000 live actions.
+    """
+    with bulk_allocation():
+        return ingest(db, parse_document(data), actor=actor, now=now)
 
 
 def _ingest(session: Any, document: ParsedDocument, actor: str, now: datetime) -> IngestResult:

@@ -53,7 +53,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.create_index("ix_actions_device", ["device_name"], unique=False)
-        batch_op.create_index("ix_actions_history", ["updated_at", "pk", "status"], unique=False)
+        batch_op.create_index(
+            "ix_actions_history", ["updated_at", "pk", "status", "type"], unique=False
+        )
         batch_op.create_index(
             "ix_actions_outbox",
             ["pk"],
@@ -70,12 +72,6 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_actions_source_history", ["source", "updated_at", "pk", "status"], unique=False
-        )
-        batch_op.create_index(
-            "ix_actions_status_history", ["status", "updated_at", "pk"], unique=False
-        )
-        batch_op.create_index(
-            "ix_actions_type_history", ["type", "updated_at", "pk", "status"], unique=False
         )
 
     op.create_table(
@@ -126,8 +122,6 @@ def downgrade() -> None:
     op.drop_table("user_preferences")
     op.drop_table("role_assignments")
     with op.batch_alter_table("actions", schema=None) as batch_op:
-        batch_op.drop_index("ix_actions_type_history")
-        batch_op.drop_index("ix_actions_status_history")
         batch_op.drop_index("ix_actions_source_history")
         batch_op.drop_index(
             "ix_actions_pending",
