@@ -1,6 +1,6 @@
 """Benchmark: 100,000 actions through the ingest API, in batches of 100 from 8 concurrent senders,
 against the bot started as `python -m bot run` on SQLite; beside it, in the same run, the bulk CLI
-path (parse_document + ingest of the same 100,000 in one go). Goal: at least 2,000 actions/s.
+path (services.ingest.ingest_input of the same 100,000 in one go). Goal: at least 2,000 actions/s.
 
     python -m bench.ingest_api [--actions 100000] [--batch 100] [--senders 8]
 """
@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.catalog import ActionSource
-from bot.domain.incoming import parse_document
-from bot.services.ingest import ingest
+from bot.services.ingest import ingest_input
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.support.slack_api import SlackApiStandIn
@@ -61,7 +60,7 @@ def bulk_cli_path(actions: list[dict[str, Any]], url: str) -> float:
     data = json.dumps(actions).encode()
     db = Database.from_url(url)
     started = time.perf_counter()
-    result = ingest(db, parse_document(data), actor="bench")
+    result = ingest_input(db, data, actor="bench")
     elapsed = time.perf_counter() - started
     db.dispose()
     assert result.new == len(actions), result
@@ -187,7 +186,7 @@ def main() -> int:
     api_rate = args.actions / api_seconds
     print(f"ingest of {args.actions:,} actions on SQLite (same run)")
     print(
-        f"  baseline, bulk CLI path (parse_document + ingest, one transaction): "
+        f"  baseline, bulk CLI path (ingest_input, one transaction): "
         f"{bulk_rate:,.0f} actions/s ({bulk_seconds:.1f} s)"
     )
     print(
