@@ -8,7 +8,7 @@ a Slack Connect channel), else `team.id`. A button's value names an action and g
 from __future__ import annotations
 
 import json
-from typing import Any, TypedDict
+from typing import Any, Self, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -48,18 +48,14 @@ class _Button(_Payload):
     value: str = ""
 
 
-class ButtonClick(_Payload):
-    """A block_actions payload from a button on an action's card."""
+class _FromUser(_Payload):
+    """A payload sent on behalf of one Slack user."""
 
     user: _User
     team: _Team | None = None
-    channel: _Channel | None = None
-    container: _Container | None = None
-    trigger_id: str | None = None
-    actions: list[_Button] = Field(min_length=1)
 
     @classmethod
-    def parse(cls, body: dict[str, Any]) -> ButtonClick:
+    def parse(cls, body: dict[str, Any]) -> Self:
         return cls.model_validate(body)
 
     @property
@@ -69,6 +65,15 @@ class ButtonClick(_Payload):
     @property
     def team_id(self) -> str | None:
         return self.user.team_id or (self.team.id if self.team else None)
+
+
+class ButtonClick(_FromUser):
+    """A block_actions payload from a button on an action's card."""
+
+    channel: _Channel | None = None
+    container: _Container | None = None
+    trigger_id: str | None = None
+    actions: list[_Button] = Field(min_length=1)
 
     @property
     def action_ref(self) -> str:
@@ -104,24 +109,10 @@ class _RejectMetadata(_Payload):
     channel: str | None = None
 
 
-class RejectSubmission(_Payload):
+class RejectSubmission(_FromUser):
     """The reject modal's view_submission: the reason typed, and which action it was about."""
 
-    user: _User
-    team: _Team | None = None
     view: _View
-
-    @classmethod
-    def parse(cls, body: dict[str, Any]) -> RejectSubmission:
-        return cls.model_validate(body)
-
-    @property
-    def user_id(self) -> str:
-        return self.user.id
-
-    @property
-    def team_id(self) -> str | None:
-        return self.user.team_id or (self.team.id if self.team else None)
 
     @property
     def reason(self) -> str:
