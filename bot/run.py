@@ -10,6 +10,8 @@ import argparse
 import gc
 import logging
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
@@ -94,15 +96,29 @@ def start_bot(
     return RunningBot(runtime, server, jobs, socket_mode)
 
 
+@contextmanager
+def _silent_start_up() -> Iterator[None]:
+    """Start-up says nothing but its one line when it fails (CONTRACT.md section 3): the
+    libraries' own log lines (migrations, Slack's retries) are dropped until the bot runs."""
+    silence = logging.NullHandler()
+    root = logging.getLogger()
+    root.addHandler(silence)
+    try:
+        yield
+    finally:
+        root.removeHandler(silence)
+
+
 @command("run")
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     mode = args.mode or ("socket" if settings.slack_app_token else "http")
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
-    bot = start_bot(settings, mode=mode, host=host, port=port, scheduler=not args.no_scheduler)
+    with _silent_start_up():
+        bot = start_bot(settings, mode=mode, host=host, port=port, scheduler=not args.no_scheduler)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("stopping (signal %d)", signum)

@@ -40,3 +40,28 @@ def test_run_without_a_credential_names_it_and_exits_2(
     assert "Traceback" not in done.stderr
     for secret in present.values():
         assert secret not in done.stderr
+
+
+def test_run_when_slack_cannot_be_reached_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        SLACK_BOT_TOKEN="xoxb-unreachable",
+        SLACK_SIGNING_SECRET="s3cret",
+        SLACK_API_URL="http://127.0.0.1:9/api/",  # nothing listens on the discard port
+        ACTIONBOT_DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "cannot reach Slack" in lines[0]
+    assert "xoxb-unreachable" not in done.stderr
