@@ -37,31 +37,6 @@ _INGEST_LOCK = 0x61637462  # "actb": the advisory lock key that serializes inges
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on every version we support
 
 
-def to_record(row: Any) -> ActionRecord:
-    """Build a record from an ORM object or a Core row with the actions columns."""
-    return ActionRecord(
-        pk=row.pk,
-        upstream_id=row.upstream_id,
-        type=ActionType(row.type),
-        source=ActionSource(row.source),
-        status=Status(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        target=row.target,
-        investigation_id=row.investigation_id,
-        requested_by=row.requested_by,
-        details=row.details,
-        decided_by=row.decided_by,
-        decided_by_email=row.decided_by_email,
-        decided_at=row.decided_at,
-        comment=row.comment,
-        status_detail=row.status_detail,
-        slack_channel=row.slack_channel,
-        slack_ts=row.slack_ts,
-        undo_of_pk=row.undo_of_pk,
-    )
-
-
 _C = ACTIONS.c
 RECORD_COLUMNS = (
     _C.pk,
@@ -309,10 +284,10 @@ class ActionRepository:
             update(ACTIONS)
             .where(c.pk.in_(owed), c.post_state.in_(list(states)), free)
             .values(post_not_before=until)
-            .returning(*ACTIONS.c)
+            .returning(*RECORD_COLUMNS, c.post_attempts)
         )
         rows = sorted(self.session.execute(stmt), key=lambda row: row.pk)
-        return [ClaimedCard(to_record(row), row.post_attempts, until) for row in rows]
+        return [_claimed(row, until) for row in rows]
 
     def claim_card(self, pk: int, now: datetime, until: datetime) -> ClaimedCard | None:
         """Take the lease on one card if it is owed an update and nobody holds it."""
@@ -325,10 +300,10 @@ class ActionRepository:
                 c.post_not_before.is_(None) | (c.post_not_before <= now),
             )
             .values(post_not_before=until)
-            .returning(*ACTIONS.c)
+            .returning(*RECORD_COLUMNS, c.post_attempts)
         )
         row = self.session.execute(stmt).first()
-        return None if row is None else ClaimedCard(to_record(row), row.post_attempts, until)
+        return None if row is None else _claimed(row, until)
 
     def card_delivered(self, card: ClaimedCard, channel: str, ts: str, shown: Status) -> bool:
         """Record a posted or updated card and end the lease. If the status moved on while the
@@ -439,6 +414,11 @@ def _listing_params(selection: Selection, now: datetime) -> dict[str, Any]:
     ):
         params.update((f"{name}_in_{n}", str(value)) for n, value in enumerate(sorted(wanted)))
     return params
+
+
+def _claimed(row: Any, until: datetime) -> ClaimedCard:
+    """A card from a row of RECORD_COLUMNS followed by post_attempts."""
+    return ClaimedCard(record_of(row[:-1]), row[-1], until)
 
 
 @dataclass(frozen=True)
