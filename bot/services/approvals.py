@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.domain.clock import utcnow
 from bot.domain.statuses import Status
 from bot.services.decide import (
+    Actor,
     AlreadyDecided,
     Decided,
     MayDecide,
@@ -64,10 +65,9 @@ def decide_click(
 ) -> ClickOutcome:
     """Approve or reject `ref` for the Slack user who clicked. A decision comes with the lease on
     the card's update, so the clicker's own thread updates the card at once."""
-    try:
-        actor = resolver.resolve(user_id, team_id)
-    except NotAllowed as exc:
-        return _unresolved(db, ref, decision, user_id, team_id, str(exc))
+    actor = _resolve(db, resolver, ref, decision, user_id, team_id)
+    if isinstance(actor, Unresolved):
+        return actor
     return decide(db, ref, decision, actor, comment=comment, lease_card_for=LEASE)
 
 
@@ -81,11 +81,25 @@ def check_click(
     team_id: str | None,
 ) -> CheckOutcome:
     """Whether the Slack user who clicked could decide `ref` now (before asking for a reason)."""
+    actor = _resolve(db, resolver, ref, decision, user_id, team_id)
+    if isinstance(actor, Unresolved):
+        return actor
+    return may_decide(db, ref, decision, actor)
+
+
+def _resolve(
+    db: Database,
+    resolver: ActorResolver,
+    ref: str,
+    decision: Status,
+    user_id: str,
+    team_id: str | None,
+) -> Actor | Unresolved:
+    """The clicker as an actor, or the audited refusal of a user who cannot be resolved."""
     try:
-        actor = resolver.resolve(user_id, team_id)
+        return resolver.resolve(user_id, team_id)
     except NotAllowed as exc:
         return _unresolved(db, ref, decision, user_id, team_id, str(exc))
-    return may_decide(db, ref, decision, actor)
 
 
 def _unresolved(
