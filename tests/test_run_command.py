@@ -12,6 +12,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def run_bot(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    """`actionbot run` in a clean environment (no SLACK_/ACTIONBOT_ variables, no .env) plus
+    `variables`, with its own SQLite file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))}
+    env.update(variables, PYTHONPATH=str(ROOT), ACTIONBOT_DATABASE_URL=f"sqlite:///{tmp_path}/a.db")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--port", "0"],
+        cwd=tmp_path,  # no .env here
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize(
     ("present", "missing"),
     [
@@ -22,17 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_run_without_a_credential_names_it_and_exits_2(
     tmp_path: Path, present: dict[str, str], missing: str
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))}
-    env.update(present, PYTHONPATH=str(ROOT), ACTIONBOT_DATABASE_URL=f"sqlite:///{tmp_path}/a.db")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--port", "0"],
-        cwd=tmp_path,  # no .env here
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_bot(tmp_path, **present)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -43,22 +49,11 @@ def test_run_without_a_credential_names_it_and_exits_2(
 
 
 def test_run_when_slack_cannot_be_reached_says_so_in_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    done = run_bot(
+        tmp_path,
         SLACK_BOT_TOKEN="xoxb-unreachable",
         SLACK_SIGNING_SECRET="s3cret",
         SLACK_API_URL="http://127.0.0.1:9/api/",  # nothing listens on the discard port
-        ACTIONBOT_DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--port", "0"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
