@@ -17,10 +17,12 @@ from bot.context import BotContext
 from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
 from bot.integrations.slack_people import SlackPeople
 from bot.listeners import register_all
+from bot.listeners.edge import ActionbotApp
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
 from bot.web import api, health
 from bot.web.http import Mount, Route, Router
+from bot.web.slack_verification import SlackRequestVerification
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -75,7 +77,7 @@ def build_context(settings: Settings, db: Database, client: WebClient) -> BotCon
 
 def build_bolt_app(context: BotContext) -> App:
     signing = context.settings.slack_signing_secret
-    app = App(
+    app = ActionbotApp(
         client=context.client,
         signing_secret=signing.get_secret_value() if signing else "socket-mode-unused",
         token_verification_enabled=False,
@@ -98,6 +100,11 @@ def web_routes(context: BotContext) -> list[Route]:
 def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:
     context = build_context(settings, db, slack_client(settings))
     bolt = build_bolt_app(context)
-    mounts = [Mount("/slack/events", SlackRequestHandler(bolt))] if serve_slack_http else []
-    web = context.requests.wrap(Router(web_routes(context), mounts))
-    return Runtime(context, bolt, web)
+    if not serve_slack_http:
+        return Runtime(context, bolt, context.requests.wrap(Router(web_routes(context))))
+    signing = settings.slack_signing_secret
+    assert signing is not None  # required in HTTP mode (bot.run.required_settings)
+    router = Router(web_routes(context), [Mount("/slack/events", SlackRequestHandler(bolt))])
+    # Nothing reaches Bolt, its listeners or its error handler before Slack's signature is checked.
+    verified = SlackRequestVerification(router, signing.get_secret_value())
+    return Runtime(context, bolt, context.requests.wrap(verified))

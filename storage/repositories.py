@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.domain.catalog import ActionSource, ActionType
-from bot.domain.records import ActionRecord, AuditEntry, pk_from_short_id
+from bot.domain.records import ActionRecord, ActionRef, AuditEntry, CardRef, pk_from_short_id
 from bot.domain.roles import Role
 from bot.domain.selection import Selection
 from bot.domain.statuses import Status
@@ -104,8 +104,11 @@ class ActionRepository:
 
     # --- lookups -------------------------------------------------------------------------------
 
-    def find(self, ref: str) -> ActionRecord | None:
-        """An action by its upstream id (matched first, exactly) or by its short id (A-1042)."""
+    def find(self, ref: ActionRef) -> ActionRecord | None:
+        """An action by its upstream id (matched first, exactly) or by its short id (A-1042);
+        a CardRef by its row only."""
+        if isinstance(ref, CardRef):
+            return None if ref.pk is None else self.get(ref.pk)
         row = self.session.execute(select_records().where(_C.upstream_id == ref)).first()
         if row is None and (pk := pk_from_short_id(ref)) is not None:
             row = self.session.execute(select_records().where(_C.pk == pk)).first()

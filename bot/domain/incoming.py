@@ -8,8 +8,6 @@ record is reported (its position and the field at fault), and the caller stores 
 from __future__ import annotations
 
 import gc
-import json
-import math
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from bot.domain.catalog import (
     parse_action_type,
 )
 from bot.domain.statuses import Status, parse_status
+from bot.domain.strict_json import Decoder, JsonSyntaxError, faults
 
 Hex40 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$", to_lower=True)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
@@ -85,12 +84,18 @@ class Target(BaseModel):
         return {name: value for name, value in self.__dict__.items() if value is not None}
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 class ActionIn(BaseModel):
     """One action as other systems hand it to actionbot."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
     type: Annotated[ActionType, _named(parse_action_type)]
     source: Annotated[ActionSource, _named(parse_action_source)]
     status: Annotated[Status, _named(parse_status)] = Status.PENDING
@@ -186,54 +191,32 @@ def parse_document(text: str | bytes) -> ParsedDocument:
     """Parse and validate a whole document (an object, an array, `{"actions": [...]}` or JSON
     Lines); raises InvalidInput listing every problem."""
     with bulk_allocation():
-        raw, positions, kind, errors, text = _split_records(text)
-        return _validated(raw, positions, kind, errors, any_odd_text=_may_hold_odd_text(text))
+        raw, positions, kind, errors, text, marked = _split_records(text)
+        return _validated(
+            raw, positions, kind, errors, any_odd_text=_may_hold_odd_text(text), marked=marked
+        )
 
 
 def parse_json_document(document: Any) -> ParsedDocument:
     """Validate an already-decoded JSON value (see `load_json`): an object, an array of them, or
     `{"actions": [...]}`. Raises InvalidInput listing every problem."""
     with bulk_allocation():
-        return _validated(*_records_of(document), [], any_odd_text=True)
+        return _validated(*_records_of(document), [], any_odd_text=True, marked=True)
 
 
 def load_json(text: str | bytes) -> Any:
-    """Decode strict JSON: raises InvalidInput for text that is not UTF-8 JSON, for NaN or
-    Infinity (no database can store them), and for nesting too deep to handle."""
+    """Decode JSON: raises InvalidInput for text that is not UTF-8 JSON, or nested too deeply to
+    handle. Values that cannot be kept as written (NaN, Infinity, a number too long, a key named
+    twice) decode into markers that validation reports as field errors (bot.domain.strict_json)."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InvalidInput([], f"input is not UTF-8 text ({exc.reason})") from None
     try:
-        return _strict_loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
-    except _NotJson as exc:
-        raise InvalidInput([], f"not valid JSON: {exc}") from None
-
-
-class _NotJson(ValueError):
-    pass
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotJson(f"the number {text[:40]} is out of range")
-    return value
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotJson(f"{name} is not a JSON value")
-
-
-def _strict_loads(text: str) -> Any:
-    try:
-        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
-    except RecursionError:
-        raise _NotJson("nested too deeply") from None
+        return Decoder().loads(text)
+    except JsonSyntaxError as exc:
+        raise InvalidInput([], str(exc)) from None
 
 
 def _validated(
@@ -243,14 +226,16 @@ def _validated(
     errors: list[RecordError],
     *,
     any_odd_text: bool,
+    marked: bool,
 ) -> ParsedDocument:
     """Validate every record, collecting every problem of every record (after `errors`, those
     found while splitting the input), and raise InvalidInput if there is any. `any_odd_text`:
-    whether text may hold NUL characters or lone surrogates (else only nesting is checked)."""
+    whether text may hold NUL characters or lone surrogates (else only nesting is checked);
+    `marked`: whether decoding left markers of values it could not keep (strict_json)."""
     unstorable = {
         position: problems
         for record, position in zip(raw, positions, strict=True)
-        if (problems := list(_unstorable(record, any_odd_text)))
+        if (problems := [*(faults(record) if marked else ()), *_unstorable(record, any_odd_text)])
     }
     for position, problems in unstorable.items():
         errors.extend(RecordError(position, kind, field, message) for field, message in problems)
@@ -354,8 +339,9 @@ def _message(err: Any) -> str:
     return _MESSAGES.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
 
 
-_Split = tuple[list[Any], list[int], Literal["index", "line"], list[RecordError], str]
-"""Records, their positions and kind, the problems found while splitting, and the text."""
+_Split = tuple[list[Any], list[int], Literal["index", "line"], list[RecordError], str, bool]
+"""Records, their positions and kind, the problems found while splitting, the text, and whether
+decoding left markers."""
 
 
 def _split_records(text: str | bytes) -> _Split:
@@ -367,16 +353,14 @@ def _split_records(text: str | bytes) -> _Split:
     stripped = text.strip()
     if not stripped:
         raise InvalidInput([], "input is empty: expected a JSON object, array or JSON Lines")
+    decoder = Decoder()
     try:
-        document = _strict_loads(stripped)
-    except json.JSONDecodeError as exc:
-        if stripped.startswith("{") and exc.msg == "Extra data":
-            return (*_json_lines(text), text)
-        where = f"line {exc.lineno} column {exc.colno}"
-        raise InvalidInput([], f"not valid JSON: {exc.msg} at {where}") from None
-    except _NotJson as exc:
-        raise InvalidInput([], f"not valid JSON: {exc}") from None
-    return (*_records_of(document), [], text)
+        document = decoder.loads(stripped)
+    except JsonSyntaxError as exc:
+        if stripped.startswith("{") and "Extra data" in str(exc):
+            return _json_lines(text)
+        raise InvalidInput([], str(exc)) from None
+    return (*_records_of(document), [], text, decoder.marked)
 
 
 def _records_of(document: Any) -> tuple[list[Any], list[int], Literal["index", "line"]]:
@@ -391,21 +375,24 @@ def _records_of(document: Any) -> tuple[list[Any], list[int], Literal["index", "
     return document, list(range(len(document))), "index"
 
 
-def _json_lines(text: str) -> tuple[list[Any], list[int], Literal["line"], list[RecordError]]:
+def _json_lines(
+    text: str,
+) -> tuple[list[Any], list[int], Literal["line"], list[RecordError], str, bool]:
     """One record per line; blank lines are skipped but still counted. Every line that is not
     JSON is reported, and the others are still validated, so one run shows every problem."""
     records: list[Any] = []
     positions: list[int] = []
     errors: list[RecordError] = []
+    decoder = Decoder()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            record = _strict_loads(line)
-        except (json.JSONDecodeError, _NotJson) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            record = decoder.loads(line)
+        except JsonSyntaxError as exc:
+            reason = str(exc).removeprefix("not valid JSON: ").rsplit(" at line ", 1)[0]
             errors.append(RecordError(number, "line", "(record)", f"not valid JSON: {reason}"))
             continue
         records.append(record)
         positions.append(number)
-    return records, positions, "line", errors
+    return records, positions, "line", errors, text, decoder.marked

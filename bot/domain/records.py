@@ -24,6 +24,33 @@ def pk_from_short_id(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_MINTED_SHORT_ID = re.compile(r"^A-([1-9][0-9]{0,17})$")
+
+
+@dataclass(frozen=True, slots=True)
+class CardRef:
+    """An action named by a button or a modal of the bot's own: by its row, and nothing else.
+
+    The value is the short id the bot wrote into the element. It is never looked up as an
+    upstream id, so an ingested action whose id looks like a short id ("A-2") cannot redirect
+    another action's button to itself. A value the bot did not write names no action."""
+
+    value: str
+
+    @property
+    def pk(self) -> int | None:
+        match = _MINTED_SHORT_ID.match(self.value)
+        return int(match.group(1)) if match else None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ActionRef = str | CardRef
+"""How an action is named: typed by a person or sent by another system (the upstream id, matched
+first, or the short id), or by one of the bot's own buttons (a CardRef)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ActionRecord:
     pk: int

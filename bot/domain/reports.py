@@ -17,6 +17,7 @@ from pydantic import (
 
 from bot.domain.incoming import InvalidInput, RecordError
 from bot.domain.statuses import Status, parse_status
+from bot.domain.strict_json import faults
 
 REPORTABLE = (Status.IN_PROGRESS, Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 """The statuses another system may report; the others are set by people or by the bot."""
@@ -65,6 +66,9 @@ class StatusReport(BaseModel):
 
 def parse_status_report(document: Any) -> StatusReport:
     """Validate a decoded JSON value; raises InvalidInput naming every field at fault."""
+    marked = [RecordError(0, "index", _field(tuple(f.split("."))), m) for f, m in faults(document)]
+    if marked:
+        raise InvalidInput(marked, "invalid status report; nothing was changed")
     try:
         return StatusReport.model_validate(document)
     except ValidationError as exc:

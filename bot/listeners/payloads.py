@@ -1,8 +1,10 @@
 """Slack's interactive payloads, parsed at the edge into the little the bot uses.
 
-Only fields Slack signs and sends are read. The clicker is `user.id` (immutable); their team is
-`user.team_id` (the member's own workspace, which differs from `team.id` for an external member of
-a Slack Connect channel), else `team.id`. A button's value names an action and grants nothing.
+Only fields Slack signs and sends are read (their shapes were checked at the edge, see
+bot/listeners/edge.py). The clicker is `user.id` (immutable); their team is `user.team_id` (the
+member's own workspace, which differs from `team.id` for an external member of a Slack Connect
+channel), else `team.id`. A button's value, like a modal's private_metadata, names an action by
+its row (a CardRef: never matched against upstream ids) and grants nothing.
 """
 
 from __future__ import annotations
@@ -12,17 +14,18 @@ from typing import Any, Self, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.domain.records import CardRef
 from bot.ids import BlockId
 
 
 class ClickedBy(TypedDict):
-    ref: str
+    ref: CardRef
     user_id: str
     team_id: str | None
 
 
 class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
 
 
 class _User(_Payload):
@@ -76,8 +79,8 @@ class ButtonClick(_FromUser):
     actions: list[_Button] = Field(min_length=1)
 
     @property
-    def action_ref(self) -> str:
-        return self.actions[0].value
+    def action_ref(self) -> CardRef:
+        return CardRef(self.actions[0].value)
 
     @property
     def who(self) -> ClickedBy:
@@ -128,8 +131,8 @@ class RejectSubmission(_FromUser):
             return _RejectMetadata(action="")
 
     @property
-    def action_ref(self) -> str:
-        return self.metadata.action
+    def action_ref(self) -> CardRef:
+        return CardRef(self.metadata.action)
 
     @property
     def who(self) -> ClickedBy:

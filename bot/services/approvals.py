@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.clock import utcnow
+from bot.domain.records import ActionRef
 from bot.domain.statuses import Status
 from bot.services.decide import (
     Actor,
@@ -57,7 +58,7 @@ def decide_click(
     db: Database,
     resolver: ActorResolver,
     *,
-    ref: str,
+    ref: ActionRef,
     decision: Status,
     user_id: str,
     team_id: str | None,
@@ -75,7 +76,7 @@ def check_click(
     db: Database,
     resolver: ActorResolver,
     *,
-    ref: str,
+    ref: ActionRef,
     decision: Status,
     user_id: str,
     team_id: str | None,
@@ -90,7 +91,7 @@ def check_click(
 def _resolve(
     db: Database,
     resolver: ActorResolver,
-    ref: str,
+    ref: ActionRef,
     decision: Status,
     user_id: str,
     team_id: str | None,
@@ -104,7 +105,7 @@ def _resolve(
 
 def _unresolved(
     db: Database,
-    ref: str,
+    ref: ActionRef,
     decision: Status,
     user_id: str,
     team_id: str | None,
@@ -113,12 +114,12 @@ def _unresolved(
 ) -> Unresolved:
     act = "approve" if decision is Status.APPROVED else "reject"
     with db.write() as session:
-        action = ActionRepository(session).find(ref) if ref else None
+        action = ActionRepository(session).find(ref) if str(ref) else None
         AuditRepository(session).add(
             "refused",
             now or utcnow(),
             action_pk=action.pk if action else None,
-            action_ref=ref[:200],
+            action_ref=str(ref)[:200],
             actor=user_id,
             status_before=action.status if action else None,
             reason=f"{act}: {reason} (team {team_id or 'unknown'})",

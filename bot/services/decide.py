@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import utcnow
-from bot.domain.records import ActionRecord
+from bot.domain.records import ActionRecord, ActionRef
 from bot.domain.roles import Act, Role, Verdict, authorize
 from bot.domain.statuses import Status
 from storage.db import Database
@@ -69,7 +69,7 @@ _ACTS = {Status.APPROVED: Act.APPROVE, Status.REJECTED: Act.REJECT}
 
 def decide(
     db: Database,
-    ref: str,
+    ref: ActionRef,
     decision: Status,
     actor: Actor,
     *,
@@ -77,7 +77,7 @@ def decide(
     now: datetime | None = None,
     lease_card_for: timedelta | None = None,
 ) -> Outcome:
-    """Approve or reject the action `ref` (upstream id or short id) on behalf of `actor`.
+    """Approve or reject the action `ref` on behalf of `actor`.
     With `lease_card_for`, a posted card's update is claimed in the same transaction."""
     now = now or utcnow()
     with db.write() as session:
@@ -103,7 +103,7 @@ def decide(
 
 
 def may_decide(
-    db: Database, ref: str, decision: Status, actor: Actor, *, now: datetime | None = None
+    db: Database, ref: ActionRef, decision: Status, actor: Actor, *, now: datetime | None = None
 ) -> MayDecide | AlreadyDecided | Refused | NotFound:
     """Check, before asking for more (a rejection's reason), whether `actor` could decide `ref`
     now. Nothing changes; refusals, unknown references and late clicks are audited."""
@@ -121,11 +121,11 @@ class _Gate:
     actor: Actor
     now: datetime
 
-    def check(self, ref: str) -> MayDecide | AlreadyDecided | Refused | NotFound:
+    def check(self, ref: ActionRef) -> MayDecide | AlreadyDecided | Refused | NotFound:
         action = ActionRepository(self.session).find(ref)
         if action is None:
-            self.audit("unknown-action", None, "no such action", ref=ref)
-            return NotFound(ref)
+            self.audit("unknown-action", None, "no such action", ref=str(ref))
+            return NotFound(str(ref))
         verdict = authorize(self.actor.roles, self.act, action.type.category)
         if not verdict.allowed:
             self.audit("refused", action, verdict.explain())

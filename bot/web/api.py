@@ -171,7 +171,8 @@ def openapi(_request: Request) -> Answer:
 
 
 def json_body(request: Request) -> Any:
-    """The decoded JSON body; Refusal 415 unless Content-Type says JSON and the body is JSON."""
+    """The decoded JSON body: Refusal 415 unless Content-Type says JSON, 400 (saying where)
+    when a body sent as JSON is not JSON."""
     content_type = request.headers.get("content-type", "")
     if not is_json_media_type(content_type):
         got = f"got {content_type[:100]!r}" if content_type else "none was given"
@@ -181,7 +182,7 @@ def json_body(request: Request) -> Any:
     except InvalidInput as exc:
         summary = exc.summary
         message = summary if summary.startswith("not valid JSON") else f"not JSON: {summary}"
-        raise Refusal(415, f"the body is {message}") from None
+        raise Refusal(400, f"the body is {message}", errors=[]) from None
 
 
 def is_json_media_type(content_type: str) -> bool:

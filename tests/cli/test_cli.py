@@ -404,3 +404,13 @@ def test_empty_listings(sqlite_url: str, tmp_path: Path) -> None:
     assert out.splitlines() == [
         "id,type,source,status,target,investigation,created,decided-by,decided-at,comment"
     ]
+
+
+def test_a_number_too_long_to_convert_exits_1_naming_the_field(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    record = json.dumps(action("big")).replace('"id": "big"', '"id": "big", "details": {"n": 7}')
+    data = record.replace('"n": 7', '"n": ' + "7" * 5000).encode()
+    run = actionbot("ingest", "-", url=sqlite_url, cwd=tmp_path, stdin=data)
+    assert run.code == 1
+    assert run.err.splitlines()[0].startswith("index 0: details.n: is a number too long")

@@ -282,3 +282,55 @@ def test_undone_only_for_types_that_can_be_undone() -> None:
     assert [(e.field, e.message) for e in error.errors] == [
         ("status", "run-antivirus-scan cannot be undone (it has no undo type)")
     ]
+
+
+# --- what a reader would not keep as written (bot.domain.strict_json) ---------------------------
+
+_OK = '{"id": "ok", "type": "isolate-device", "source": "manual-device-action", "target": {"device_name": "A"}}'  # noqa: E501
+
+
+def _second(fields: str) -> str:
+    target = "" if '"target"' in fields else '"target": {"device_name": "B"}, '
+    return f'[{_OK}, {{"source": "manual-device-action", {target}{fields}}}]'
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ('"id": "b", "type": "isolate-device", "type": "offboard-machine"', "(record)", "'type'"),
+        (
+            '"id": "b", "type": "isolate-device", "details": {"n": ' + "9" * 5000 + "}",
+            "details.n",
+            "too long",
+        ),
+        ('"id": "b", "type": "isolate-device", "details": {"x": [1, NaN]}', "details.x.1", "NaN"),
+        (
+            '"id": "b", "type": "isolate-device", "details": {"x": Infinity}',
+            "details.x",
+            "Infinity",
+        ),
+        (
+            '"id": "b", "type": "isolate-device", "details": {"x": -1e400}',
+            "details.x",
+            "out of range",
+        ),
+        ('"id": "   ", "type": "isolate-device"', "id", "blank"),
+        (
+            '"id": "b", "type": "isolate-device", '
+            '"target": {"device_name": "B", "device_name": "C"}',
+            "target",
+            "'device_name'",
+        ),
+    ],
+)
+def test_values_a_reader_would_not_keep_as_written_are_field_errors(
+    fields: str, field: str, words: str
+) -> None:
+    (error,) = refused(_second(fields)).errors
+    assert (error.position, error.field) == (1, field)
+    assert words in error.message
+
+
+def test_json_lines_report_a_duplicated_key_by_line() -> None:
+    data = f'{_OK}\n{{"id": "b", "id": "c", "type": "isolate-device", "source": "manual-device-action", "target": {{"device_name": "B"}}}}\n'  # noqa: E501
+    assert problems(data) == [(2, "line", "(record)")]

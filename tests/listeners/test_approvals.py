@@ -225,14 +225,15 @@ def test_unsigned_or_stale_clicks_get_401_and_change_nothing(
 def test_a_listener_failure_is_logged_and_the_user_told(
     bot: BotUnderTest, slack_api: SlackApiStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    click = button_click(ActionId.APPROVE, "A-1", user=ANN)
-    click["user"]["team_id"] = 12345  # not a team ID: the payload cannot be read
+    (short_id,) = store(bot.db, action("mde-1", DEVICE))
+    _approver(bot, slack_api, ANN, Role.SECURITY_ADMINISTRATOR)
+    slack_api.fail_next("views.open", status=200, error="invalid_arguments")
 
-    answer = bot.send_interaction(click)
+    answer = bot.send_interaction(button_click(ActionId.REJECT, short_id, user=ANN))
 
     assert answer.status == 200
     (reply,) = slack_api.wait_for("chat.postEphemeral")
     assert (reply.params["user"], reply.params["channel"]) == (ANN, CHANNEL)
     assert reply.params["text"] == SOMETHING_FAILED
     assert any("listener failed" in r.getMessage() and r.exc_info for r in caplog.records)
-    assert slack_api.calls_to("users.info") == []
+    assert current(bot.db, "mde-1").status is Status.PENDING

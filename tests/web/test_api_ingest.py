@@ -277,28 +277,64 @@ def test_a_huge_declared_body_is_refused_before_it_is_sent(bot: BotUnderTest) ->
     assert status_line.startswith(b"HTTP/1.1 413")
 
 
-NOT_JSON: list[tuple[str | None, bytes]] = [
+NOT_SENT_AS_JSON: list[tuple[str | None, bytes]] = [
     ("text/plain", json.dumps(device_action("t")).encode()),
     ("application/x-www-form-urlencoded", b"id=t&type=isolate-device"),
     (None, json.dumps(device_action("t")).encode()),
-    ("application/json", b"{not json"),
-    ("application/json", b""),
-    ("application/json", b'{"id": "t"}\n{"id": "u"}'),
-    ("application/json", b'[{"id": "t", "details": {"x": NaN}}]'),
-    ("application/json", b'[{"id": "t", "details": {"x": 1e999}}]'),
-    ("application/json", b"\xff\xfe[]"),
-    ("application/json", b"[" * 100_000),
+]
+SENT_AS_JSON_BUT_NOT_JSON: list[tuple[bytes, str]] = [
+    (b"{not json", "line 1 column 2"),
+    (b"", "line 1 column 1"),
+    (b'{"id": "t"}\n{"id": "u"}', "line 2 column 1"),
+    (b"\xff\xfe[]", "UTF-8"),
+    (b"[" * 100_000, "nested too deeply"),
 ]
 
 
-def test_a_body_that_is_not_json_is_415(bot: BotUnderTest) -> None:
-    for content_type, body in NOT_JSON:
+def test_a_body_not_sent_as_json_is_415(bot: BotUnderTest) -> None:
+    for content_type, body in NOT_SENT_AS_JSON:
         headers = dict(AUTH)
         if content_type:
             headers["Content-Type"] = content_type
         answer = bot.request("POST", "/api/v1/actions", body, headers)
         assert answer.status == 415, (content_type, body[:40])
         assert "JSON" in answer.json()["error"]
+    assert count_actions(bot) == 0
+
+
+def test_a_body_sent_as_json_that_does_not_parse_is_400_saying_where(bot: BotUnderTest) -> None:
+    for body, where in SENT_AS_JSON_BUT_NOT_JSON:
+        answer = bot.request("POST", "/api/v1/actions", body, {**AUTH, **JSON})
+        assert answer.status == 400, body[:40]
+        assert where in answer.json()["error"], (body[:40], answer.json())
+    assert count_actions(bot) == 0
+
+
+def _raw_action(extra: str) -> bytes:
+    return (
+        '[{"id": "ok", "type": "isolate-device", "source": "manual-device-action",'
+        ' "target": {"device_name": "WS-1"}},'
+        ' {"id": "t", "source": "manual-device-action", "target": {"device_name": "WS-2"},'
+        f" {extra}}}]"
+    ).encode()
+
+
+VALUES_NO_READER_KEEPS_AS_WRITTEN = [
+    ('"type": "isolate-device", "details": {"x": NaN}', "details.x", "NaN"),
+    ('"type": "isolate-device", "details": {"x": -Infinity}', "details.x", "-Infinity"),
+    ('"type": "isolate-device", "details": {"x": 1e999}', "details.x", "out of range"),
+    ('"type": "isolate-device", "details": {"n": ' + "7" * 5000 + "}", "details.n", "too long"),
+    ('"type": "isolate-device", "type": "offboard-machine"', "(record)", "'type'"),
+]
+
+
+def test_values_no_reader_keeps_as_written_are_field_errors(bot: BotUnderTest) -> None:
+    for extra, field, message in VALUES_NO_READER_KEEPS_AS_WRITTEN:
+        answer = bot.request("POST", "/api/v1/actions", _raw_action(extra), {**AUTH, **JSON})
+        assert answer.status == 400, extra[:60]
+        errors = answer.json()["errors"]
+        assert [(e["index"], e["field"]) for e in errors] == [(1, field)], errors
+        assert message in errors[0]["message"]
     assert count_actions(bot) == 0
 
 

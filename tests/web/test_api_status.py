@@ -178,8 +178,12 @@ def test_the_status_endpoint_wants_the_token_and_json(bot: BotUnderTest) -> None
     approved(bot)
     path = "/api/v1/actions/mde-1/status"
     assert bot.request("POST", path, b'{"status": "completed"}', JSON).status == 401
-    assert bot.request("POST", path, b"completed", {**AUTH, **JSON}).status == 415
+    assert bot.request("POST", path, b"completed", {**AUTH, **JSON}).status == 400
     assert bot.request("POST", path, b'{"status": "failed"}', AUTH).status == 415
+    twice = b'{"status": "failed", "status": "completed"}'
+    answer = bot.request("POST", path, twice, {**AUTH, **JSON})
+    assert answer.status == 400
+    assert "'status' more than once" in answer.json()["errors"][0]["message"]
     assert bot.request("GET", path, None, AUTH).status == 405
     assert stored(bot, "mde-1").status is Status.APPROVED
 
