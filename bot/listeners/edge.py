@@ -25,16 +25,16 @@ class _Shape(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
 
-class _User(_Shape):
+class User(_Shape):
     id: SlackId
     team_id: str | None = None
 
 
-class _Team(_Shape):
+class Team(_Shape):
     id: str | None = None
 
 
-class _Channel(_Shape):
+class Channel(_Shape):
     id: str
 
 
@@ -44,7 +44,7 @@ class _Element(_Shape):
     value: str | None = None
 
 
-class _Container(_Shape):
+class Container(_Shape):
     channel_id: str | None = None
     message_ts: str | None = None
 
@@ -62,11 +62,11 @@ class _HomeOrMessageView(_Shape):
 
 class BlockActions(_Shape):
     type: Literal["block_actions"]
-    user: _User
-    team: _Team | None = None
+    user: User
+    team: Team | None = None
     actions: list[_Element] = Field(min_length=1)
-    channel: _Channel | None = None
-    container: _Container | None = None
+    channel: Channel | None = None
+    container: Container | None = None
     response_url: str | None = None
     trigger_id: str | None = None
     view: _HomeOrMessageView | None = None
@@ -74,8 +74,8 @@ class BlockActions(_Shape):
 
 class ViewPayload(_Shape):
     type: Literal["view_submission", "view_closed"]
-    user: _User
-    team: _Team | None = None
+    user: User
+    team: Team | None = None
     view: _View
 
 

@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.domain.records import CardRef
 from bot.ids import BlockId
+from bot.listeners.edge import Channel as _Channel
+from bot.listeners.edge import Container as _Container
+from bot.listeners.edge import Team as _Team
+from bot.listeners.edge import User as _User
 
 
 class ClickedBy(TypedDict):
@@ -26,24 +30,6 @@ class ClickedBy(TypedDict):
 
 class _Payload(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
-
-
-class _User(_Payload):
-    id: str = Field(min_length=1, max_length=40)
-    team_id: str | None = None
-
-
-class _Team(_Payload):
-    id: str | None = None
-
-
-class _Channel(_Payload):
-    id: str
-
-
-class _Container(_Payload):
-    channel_id: str | None = None
-    message_ts: str | None = None
 
 
 class _Button(_Payload):
