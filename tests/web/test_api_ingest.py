@@ -379,7 +379,8 @@ def test_concurrent_senders_of_the_same_id_make_one_action(bot: BotUnderTest) ->
     assert {tuple(a.json()["ids"]) for a in answers} == {("A-1",)}
     assert sum(a.json()["new"] for a in answers) == 1
     assert count_actions(bot) == 1
-    assert audit_kinds(bot) == ["ingested"]
+    # The poster may already have posted its card ("posted"); one ingest and no update.
+    assert [kind for kind in audit_kinds(bot) if kind != "posted"] == ["ingested"]
 
 
 def test_concurrent_overlapping_batches_store_each_id_once(bot: BotUnderTest) -> None:
