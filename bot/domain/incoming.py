@@ -357,7 +357,7 @@ def _split_records(text: str | bytes) -> _Split:
     try:
         document = decoder.loads(stripped)
     except JsonSyntaxError as exc:
-        if stripped.startswith("{") and "Extra data" in str(exc):
+        if stripped.startswith("{") and exc.reason == "Extra data":
             return _json_lines(text)
         raise InvalidInput([], str(exc)) from None
     return (*_records_of(document), [], text, decoder.marked)
@@ -390,8 +390,8 @@ def _json_lines(
         try:
             record = decoder.loads(line)
         except JsonSyntaxError as exc:
-            reason = str(exc).removeprefix("not valid JSON: ").rsplit(" at line ", 1)[0]
-            errors.append(RecordError(number, "line", "(record)", f"not valid JSON: {reason}"))
+            message = f"not valid JSON: {exc.reason}"
+            errors.append(RecordError(number, "line", "(record)", message))
             continue
         records.append(record)
         positions.append(number)

@@ -24,9 +24,6 @@ def pk_from_short_id(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-_MINTED_SHORT_ID = re.compile(r"^A-([1-9][0-9]{0,17})$")
-
-
 @dataclass(frozen=True, slots=True)
 class CardRef:
     """An action named by a button or a modal of the bot's own: by its row, and nothing else.
@@ -39,8 +36,9 @@ class CardRef:
 
     @property
     def pk(self) -> int | None:
-        match = _MINTED_SHORT_ID.match(self.value)
-        return int(match.group(1)) if match else None
+        """The row, when the value is exactly what `short_id_of` writes for it."""
+        pk = pk_from_short_id(self.value)
+        return pk if pk is not None and short_id_of(pk) == self.value else None
 
     def __str__(self) -> str:
         return self.value

@@ -21,7 +21,11 @@ _MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
 class JsonSyntaxError(ValueError):
-    """The text is not JSON; the message says what and where."""
+    """The text is not JSON; `reason` says what, the message what and where."""
+
+    def __init__(self, reason: str, where: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(f"not valid JSON: {reason}" + (f" at {where}" if where else ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +57,9 @@ class Decoder:
                 object_pairs_hook=self._object,
             )
         except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno} column {exc.colno}"
-            raise JsonSyntaxError(f"not valid JSON: {exc.msg} at {where}") from None
+            raise JsonSyntaxError(exc.msg, f"line {exc.lineno} column {exc.colno}") from None
         except RecursionError:
-            raise JsonSyntaxError("not valid JSON: nested too deeply") from None
+            raise JsonSyntaxError("nested too deeply") from None
 
     def _int(self, text: str) -> int | Unrepresentable:
         if len(text) > _MAX_INT_DIGITS:

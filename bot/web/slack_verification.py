@@ -5,9 +5,8 @@ checked with slack_sdk's SignatureVerifier, and only then is it handed on, with 
 A request that cannot be verified (no or malformed headers, a timestamp that is not a whole number
 of seconds or is more than five minutes off, a body that is not UTF-8, a wrong signature) gets 401
 and one warning line, and nothing else happens: no listener, no error handler, no Web API or
-response_url call. A verified
-body that is not what Slack sends (a form whose `payload` is not a JSON object, JSON that does not
-parse) gets 400, so it never reaches a parser that would raise.
+response_url call. A verified body that is not what Slack sends (a form whose `payload` is not a
+JSON object, JSON that does not parse) gets 400, so it never reaches a parser that would raise.
 
 It is plain WSGI, so it sits in front of whatever serves Bolt.
 """
@@ -35,6 +34,8 @@ MAX_SLACK_BODY = 1024 * 1024
 """Slack's largest payloads (a view submission with its whole view) stay far below this."""
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
 
+_REASONS = {400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed"}
+_REASONS[413] = "Content Too Large"
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
@@ -72,18 +73,23 @@ class SlackRequestVerification:
         if body is None:
             _refused(environ, "body too large")
             return _answer(start_response, 413, "the request body is too large")
-        problem = self._unverified(environ, body)
+        try:
+            text = body.decode("utf-8")  # Slack sends UTF-8; the verifier signs text
+        except UnicodeDecodeError:
+            _refused(environ, "body is not UTF-8 text")
+            return _answer(start_response, 401, "invalid request")
+        problem = self._unverified(environ, text)
         if problem is not None:
             _refused(environ, problem)
             return _answer(start_response, 401, "invalid request")
-        if decoded_slack_body(body, environ.get("CONTENT_TYPE")) is None:
+        if decoded_slack_body(text, environ.get("CONTENT_TYPE")) is None:
             log.warning("refused a signed Slack request whose body is not what Slack sends")
             return _answer(start_response, 400, "the body is not a Slack payload")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self._app(environ, start_response)
 
-    def _unverified(self, environ: WSGIEnvironment, body: bytes) -> str | None:
+    def _unverified(self, environ: WSGIEnvironment, text: str) -> str | None:
         """Why the request is not Slack's, or None when it is (signed within five minutes)."""
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
         signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
@@ -93,22 +99,14 @@ class SlackRequestVerification:
             return "missing or malformed X-Slack-Signature"
         if abs(self._now() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
             return "timestamp more than five minutes away"
-        try:
-            text = body.decode("utf-8")  # Slack sends UTF-8; the verifier signs text
-        except UnicodeDecodeError:
-            return "body is not UTF-8 text"
         if not self._verifier.is_valid(text, timestamp, signature):
             return "wrong signature"
         return None
 
 
-def decoded_slack_body(body: bytes, content_type: str | None) -> dict[str, Any] | None:
+def decoded_slack_body(text: str, content_type: str | None) -> dict[str, Any] | None:
     """The body as Bolt will decode it (JSON, a form with a JSON `payload`, or a plain form), or
     None when that decoding would fail or give anything but an object."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
     if not text:
         return {}
     try:
@@ -152,11 +150,9 @@ def _answer(
     message: str,
     headers: list[tuple[str, str]] | None = None,
 ) -> Iterable[bytes]:
-    reasons = {400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed"}
-    reasons[413] = "Content Too Large"
     body = json.dumps({"error": message}).encode()
     start_response(
-        f"{status} {reasons[status]}",
+        f"{status} {_REASONS[status]}",
         [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
