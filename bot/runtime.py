@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -22,6 +21,7 @@ from bot.services.identity import ActorResolver
 from bot.settings import Settings
 from bot.web import api, health
 from bot.web.http import Mount, Route, Router
+from bot.web.slack_events import SlackEventsHandler
 from bot.web.slack_verification import SlackRequestVerification
 from storage.db import Database
 
@@ -104,7 +104,7 @@ def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -
         return Runtime(context, bolt, context.requests.wrap(Router(web_routes(context))))
     signing = settings.slack_signing_secret
     assert signing is not None  # required in HTTP mode (bot.run.required_settings)
-    router = Router(web_routes(context), [Mount("/slack/events", SlackRequestHandler(bolt))])
+    router = Router(web_routes(context), [Mount("/slack/events", SlackEventsHandler(bolt))])
     # Nothing reaches Bolt, its listeners or its error handler before Slack's signature is checked.
     verified = SlackRequestVerification(router, signing.get_secret_value())
     return Runtime(context, bolt, context.requests.wrap(verified))
