@@ -35,7 +35,7 @@ from bot.domain.catalog import (
     parse_action_type,
 )
 from bot.domain.statuses import Status, parse_status
-from bot.domain.strict_json import Decoder, JsonSyntaxError, faults
+from bot.domain.strict_json import Decoder, DuplicatedKeys, JsonSyntaxError, Unrepresentable
 
 Hex40 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$", to_lower=True)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
@@ -235,7 +235,7 @@ def _validated(
     unstorable = {
         position: problems
         for record, position in zip(raw, positions, strict=True)
-        if (problems := [*(faults(record) if marked else ()), *_unstorable(record, any_odd_text)])
+        if (problems := list(_unstorable(record, any_odd_text or marked)))
     }
     for position, problems in unstorable.items():
         errors.extend(RecordError(position, kind, field, message) for field, message in problems)
@@ -285,33 +285,41 @@ def _may_hold_odd_text(text: str) -> bool:
     return False
 
 
-def _unstorable(record: Any, any_odd_text: bool) -> Iterator[tuple[str, str]]:
-    """What no database can store in one record. Only `details` is free-form, so when no text
-    can be odd, only its nesting needs a look; that keeps bulk input from walking every value."""
-    if any_odd_text:
-        yield from _unstorable_text(record, "")
+def _unstorable(record: Any, walk_all: bool) -> Iterator[tuple[str, str]]:
+    """What no database can store in one record. Only `details` is free-form, so unless text may
+    be odd or decoding left markers (`walk_all`), only its nesting needs a look; that keeps bulk
+    input from walking every value."""
+    if walk_all:
+        yield from unstorable_fields(record)
     elif isinstance(record, dict) and isinstance(record.get("details"), dict | list):
-        yield from _unstorable_text(record["details"], "details", 1)
+        yield from unstorable_fields(record["details"], "details", 1)
 
 
-def _unstorable_text(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """Fields no database can store: NUL characters and unpaired surrogates in text (PostgreSQL
-    refuses the first, every UTF-8 encoder the second), and nesting deeper than _MAX_DEPTH."""
+def unstorable_fields(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Fields no database can store, as (field path, message): NUL characters and unpaired
+    surrogates in text (PostgreSQL refuses the first, every UTF-8 encoder the second), nesting
+    deeper than _MAX_DEPTH, and what decoding could not keep as written (strict_json's markers:
+    NaN, Infinity, numbers out of range or too long, keys named twice)."""
     here = path or "(record)"
-    if isinstance(value, str):
+    if isinstance(value, Unrepresentable):
+        yield here, value.reason
+    elif isinstance(value, str):
         if not _storable(value):
             yield here, "contains a NUL character or an unpaired surrogate"
     elif depth >= _MAX_DEPTH and isinstance(value, dict | list):
         yield here, f"is nested more than {_MAX_DEPTH} levels deep"
     elif isinstance(value, dict):
+        if isinstance(value, DuplicatedKeys):
+            names = ", ".join(repr(key) for key in value.duplicated)
+            yield here, f"names the key {names} more than once"
         for key, item in value.items():
             if not _storable(key):
                 yield here, "has a key with a NUL character or an unpaired surrogate"
                 continue
-            yield from _unstorable_text(item, f"{path}.{key}" if path else key, depth + 1)
+            yield from unstorable_fields(item, f"{path}.{key}" if path else key, depth + 1)
     elif isinstance(value, list):
         for number, item in enumerate(value):
-            yield from _unstorable_text(item, f"{here}.{number}", depth + 1)
+            yield from unstorable_fields(item, f"{here}.{number}", depth + 1)
 
 
 def _storable(text: str) -> bool:

@@ -15,9 +15,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from bot.domain.incoming import InvalidInput, RecordError
+from bot.domain.incoming import InvalidInput, RecordError, unstorable_fields
 from bot.domain.statuses import Status, parse_status
-from bot.domain.strict_json import faults
 
 REPORTABLE = (Status.IN_PROGRESS, Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 """The statuses another system may report; the others are set by people or by the bot."""
@@ -66,9 +65,10 @@ class StatusReport(BaseModel):
 
 def parse_status_report(document: Any) -> StatusReport:
     """Validate a decoded JSON value; raises InvalidInput naming every field at fault."""
-    marked = [RecordError(0, "index", _field(tuple(f.split("."))), m) for f, m in faults(document)]
-    if marked:
-        raise InvalidInput(marked, "invalid status report; nothing was changed")
+    fields = unstorable_fields(document) if isinstance(document, dict) else ()
+    unstorable = [RecordError(0, "index", field, message) for field, message in fields]
+    if unstorable:
+        raise InvalidInput(unstorable, "invalid status report; nothing was changed")
     try:
         return StatusReport.model_validate(document)
     except ValidationError as exc:

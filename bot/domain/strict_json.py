@@ -4,8 +4,9 @@ Python's json module quietly keeps the last of two equal keys (so `"type": "isol
 "type": "offboard-machine"` would act on whichever a reader happens to keep), reads NaN and
 Infinity, turns 1e999 into infinity, and raises an unexpected ValueError for an integer of more
 than 4,300 digits. Here each of these decodes into a marker at the place it occurs, so that the
-validation that follows reports it as an error of that field (see `faults`), with every other
-problem of the document; broken syntax raises JsonSyntaxError saying where.
+validation that follows reports it as an error of that field (bot.domain.incoming's
+`unstorable_fields`), with every other problem of the document; broken syntax raises
+JsonSyntaxError saying where.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,7 @@ class DuplicatedKeys(dict[str, Any]):
 
 
 class Decoder:
-    """One decoding; `marked` tells whether any marker was made (so a caller can skip `faults`)."""
+    """One decoding; `marked` tells whether any marker was made (so a caller can skip looking)."""
 
     def __init__(self) -> None:
         self.marked = False
@@ -93,25 +93,3 @@ class Decoder:
 def loads(text: str) -> Any:
     """Decode `text`; markers stand where a value could not be kept as written."""
     return Decoder().loads(text)
-
-
-_MAX_DEPTH = 64
-
-
-def faults(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
-    """Every marker in a decoded value, as (field path, message) pairs (to a depth of 64, past
-    which nothing is storable anyway)."""
-    here = path or "(record)"
-    if depth > _MAX_DEPTH:
-        return
-    if isinstance(value, Unrepresentable):
-        yield here, value.reason
-    elif isinstance(value, dict):
-        if isinstance(value, DuplicatedKeys):
-            names = ", ".join(repr(k) for k in value.duplicated)
-            yield here, f"names the key {names} more than once"
-        for key, item in value.items():
-            yield from faults(item, f"{path}.{key}" if path else key, depth + 1)
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            yield from faults(item, f"{here}.{number}", depth + 1)
