@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
 from bot.web.http import RequestsInFlight
+from bot.work_pool import WorkPool
 from storage.db import Database
 
 
@@ -17,10 +18,18 @@ class BotContext:
     settings: Settings
     db: Database
     client: WebClient
-    """The Web API client with the bot token, pointed at SLACK_API_URL."""
+    """The Web API client of clicks and commands, with the bot token, pointed at SLACK_API_URL:
+    short time-outs and Slack's retries (see integrations.slack_clients)."""
     resolver: ActorResolver
     team_id: str
     """The bot's own Slack team, from auth.test."""
     bot_user_id: str
-    requests: RequestsInFlight = field(default_factory=RequestsInFlight)
-    """The HTTP requests being answered; work after an ack waits for them (bounded)."""
+    requests: RequestsInFlight
+    """The requests being answered (HTTP, or Socket Mode envelopes); work after an ack waits
+    for them (bounded)."""
+    click_work: WorkPool
+    """Where clicks and submissions are decided after their ack."""
+    command_work: WorkPool
+    """Where `/actions` is answered after its ack (an export can take minutes)."""
+    outbox_client: WebClient
+    """The Web API client that posts and updates cards (see integrations.slack_clients)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -14,15 +15,18 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import BotContext
 from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
+from bot.integrations.slack_clients import interactive_client, outbox_client
 from bot.integrations.slack_people import SlackPeople
 from bot.listeners import register_all
 from bot.listeners.edge import ActionbotApp
+from bot.listeners.errors import report_failure
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
 from bot.web import api, health
-from bot.web.http import Mount, Route, Router
+from bot.web.http import Mount, RequestsInFlight, Route, Router
 from bot.web.slack_events import SlackEventsHandler
 from bot.web.slack_verification import SlackRequestVerification
+from bot.work_pool import WorkPool
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -45,11 +49,6 @@ class Runtime:
     stop_hooks: list[object] = field(default_factory=list)
 
 
-def slack_client(settings: Settings) -> WebClient:
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(token=token, base_url=settings.slack_api_url)
-
-
 def who_am_i(client: WebClient) -> tuple[str, str]:
     """The bot's team ID and user ID (auth.test); raises SlackUnavailable with Slack's reason."""
     try:
@@ -63,7 +62,8 @@ def who_am_i(client: WebClient) -> tuple[str, str]:
     return str(response["team_id"]), str(response["user_id"])
 
 
-def build_context(settings: Settings, db: Database, client: WebClient) -> BotContext:
+def build_context(settings: Settings, db: Database) -> BotContext:
+    client = interactive_client(settings)
     team_id, bot_user_id = who_am_i(client)
     allowed = frozenset(settings.allowed_team_ids or [team_id])
     roles = CachedRoleSource(LocalRoleSource(db), settings.role_cache_seconds)
@@ -72,7 +72,21 @@ def build_context(settings: Settings, db: Database, client: WebClient) -> BotCon
         roles=roles,
         allowed_teams=lambda: allowed,
     )
-    return BotContext(settings, db, client, resolver, team_id, bot_user_id)
+    requests = RequestsInFlight()
+    tell_user = partial(report_failure, client)
+    threads = settings.work_threads
+    return BotContext(
+        settings,
+        db,
+        client,
+        resolver,
+        team_id,
+        bot_user_id,
+        requests=requests,
+        click_work=WorkPool(requests, threads, "click-work", tell_user),
+        command_work=WorkPool(requests, threads, "command-work", tell_user),
+        outbox_client=outbox_client(settings),
+    )
 
 
 def build_bolt_app(context: BotContext) -> App:
@@ -98,7 +112,7 @@ def web_routes(context: BotContext) -> list[Route]:
 
 
 def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:
-    context = build_context(settings, db, slack_client(settings))
+    context = build_context(settings, db)
     bolt = build_bolt_app(context)
     if not serve_slack_http:
         return Runtime(context, bolt, context.requests.wrap(Router(web_routes(context))))

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     expire_after: Duration = Field(timedelta(days=7), validation_alias="ACTIONBOT_EXPIRE_AFTER")
     host: str = Field("127.0.0.1", validation_alias="ACTIONBOT_HOST")
     port: int = Field(3000, ge=0, le=65535, validation_alias="ACTIONBOT_PORT")
+    work_threads: int = Field(4, ge=1, le=64, validation_alias="ACTIONBOT_WORK_THREADS")
+    """Threads for the work after an ack (clicks) and, as many again, for `/actions` replies."""
+    slack_timeout: int = Field(5, ge=1, le=60, validation_alias="ACTIONBOT_SLACK_TIMEOUT")
+    """Seconds one Slack Web API call of a click or command may take before it is given up."""
 
     tenant_id: str | None = env("ACTIONBOT_TENANT_ID")
     client_id: str | None = env("ACTIONBOT_CLIENT_ID")

@@ -12,7 +12,13 @@ from slack_sdk.errors import SlackApiError
 
 
 class PeopleLookupFailed(RuntimeError):
-    """Slack could not tell who the user is; the act is refused with this reason."""
+    """Slack could not tell who the user is (after the client's retries); the act is refused
+    with this reason, which says it was Slack and not the user's roles. `transient`: Slack was
+    slow, rate-limited or failing, and the same click may work in a moment."""
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason)
+        self.transient = transient
 
 
 class PeopleDirectory(Protocol):
@@ -38,8 +44,14 @@ class SlackPeople:
         try:
             response = self.client.users_info(user=user_id)
         except SlackApiError as exc:
+            error = exc.response.get("error")
             raise PeopleLookupFailed(
-                f"Slack users.info failed: {exc.response.get('error')}"
+                f"Slack could not say who you are (users.info: {error})",
+                transient=exc.response.status_code == 429 or exc.response.status_code >= 500,
+            ) from None
+        except OSError as exc:  # a time-out or no connection, after the client's own retries
+            raise PeopleLookupFailed(
+                f"Slack did not answer users.info ({type(exc).__name__})", transient=True
             ) from None
         profile = (response.get("user") or {}).get("profile") or {}
         email = profile.get("email")

@@ -14,7 +14,6 @@ from slack_sdk import WebClient
 from bot.context import BotContext
 from bot.domain.statuses import Status
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.listeners.background import AfterAck
 from bot.listeners.payloads import ButtonClick, RejectSubmission
 from bot.services.approvals import (
     AlreadyDecided,
@@ -34,7 +33,7 @@ from bot.views import replies
 
 def register(app: App, context: BotContext) -> None:
     poster = poster_for(context)
-    after_ack = AfterAck(context.client, context.requests)
+    after_ack = context.click_work
     db, resolver = context.db, context.resolver
 
     @app.action(ActionId.APPROVE)

@@ -77,7 +77,8 @@ def register(app: App, context: BotContext) -> None:
         def send(reply: Reply) -> None:
             respond(**_ephemeral(reply))
 
-        answer(context, caller, request, send)
+        # Off Bolt's threads: a slow answer (an export) never holds up another request's ack.
+        context.command_work.run(command, lambda: answer(context, caller, request, send))
 
     @app.action(_PAGE_BUTTONS)
     def handle_listing_page(
@@ -86,8 +87,12 @@ def register(app: App, context: BotContext) -> None:
         ack()
         user = body.get("user") or {}
         caller = Caller(str(user.get("id")), user.get("team_id") or body.get("team", {}).get("id"))
-        reply = page_reply(context, caller, decode_page(str(action.get("value") or "")))
-        respond(replace_original=True, **_ephemeral(reply))
+        page = decode_page(str(action.get("value") or ""))
+
+        def turn_page() -> None:
+            respond(replace_original=True, **_ephemeral(page_reply(context, caller, page)))
+
+        context.command_work.run(body, turn_page)
 
 
 def _ephemeral(reply: Reply) -> dict[str, Any]:

@@ -34,7 +34,11 @@ class ActorResolver:
             )
         try:
             email = self.people.email_of(user_id)
+        except PeopleLookupFailed as exc:
+            again = "; please try again in a moment" if exc.transient else ""
+            raise NotAllowed(f"{exc}, so your roles were not checked{again}") from None
+        try:
             roles = self.roles.roles_for(Identity(user_id, email))
-        except (PeopleLookupFailed, RoleLookupFailed) as exc:
+        except RoleLookupFailed as exc:
             raise NotAllowed(f"your roles could not be checked: {exc}") from None
         return Actor(user_id=user_id, email=email, roles=roles)

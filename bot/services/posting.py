@@ -164,5 +164,5 @@ def poster_for(context: BotContext) -> CardPoster:
         return render_action_card(action, carried_out_automatically=executor.supports(action.type))
 
     return CardPoster(
-        context.db, SlackChannelMessages(context.client), context.settings.channel, render
+        context.db, SlackChannelMessages(context.outbox_client), context.settings.channel, render
     )

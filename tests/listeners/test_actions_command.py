@@ -164,7 +164,7 @@ def test_a_user_slack_cannot_tell_about_is_refused_with_the_reason(
     bot: BotUnderTest, slack_api: SlackApiStandIn
 ) -> None:
     said = text_of(ask(bot, slack_api, "history", user="U0UNKNOWN1"))
-    assert "could not be checked" in said
+    assert "roles were not checked" in said
     assert "user_not_found" in said
 
 
