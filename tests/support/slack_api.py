@@ -4,7 +4,8 @@ Point SLACK_API_URL at `url + "/api/"`. Every call is recorded with its paramete
 JSON body, merged). Answers follow Slack's real shapes; tests can queue failures per method
 (`fail_next("chat.postMessage", status=429, retry_after=1)`), set who users are
 (`people["U123"] = "ann@example.com"`), and wait for calls (`wait_for("chat.update")`).
-A method can be slowed down (`delays["users.info"] = 4`). files.getUploadURLExternal hands out
+A method can be slowed down (`delays["users.info"] = 4`), or users.info for one person
+(`slow_people["U123"] = 4`). files.getUploadURLExternal hands out
 upload URLs on this server; the bytes POSTed there are kept in `uploads` ('file_upload' calls).
 """
 
@@ -52,6 +53,8 @@ class SlackApiStandIn:
     """Override the answer of a method."""
     delays: dict[str, float] = field(default_factory=dict)
     """Seconds to wait before answering a method (a slow Slack)."""
+    slow_people: dict[str, float] = field(default_factory=dict)
+    """Seconds users.info waits before answering about each of these user IDs."""
     uploads: dict[str, bytes] = field(default_factory=dict)
     """Bytes POSTed to each upload_url that files.getUploadURLExternal handed out, by file id."""
 
@@ -173,6 +176,8 @@ class SlackApiStandIn:
             self._lock.notify_all()
         if method in self.delays:
             time.sleep(self.delays[method])
+        if method == "users.info" and params.get("user") in self.slow_people:
+            time.sleep(self.slow_people[params["user"]])
         if failure is not None:
             self._send(request, failure.status, failure.body, failure.headers)
             return
