@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.doorbell import Doorbell
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
 from bot.web.http import RequestsInFlight
@@ -32,4 +33,6 @@ class BotContext:
     command_work: WorkPool
     """Where `/actions` is answered after its ack (an export can take minutes)."""
     outbox_client: WebClient
+    cards_owed: Doorbell = field(default_factory=Doorbell)
+    """Rung when actions arrive in this process, so the card poster posts them at once."""
     """The Web API client that posts and updates cards (see integrations.slack_clients)."""

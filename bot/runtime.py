@@ -108,7 +108,8 @@ def build_bolt_app(context: BotContext) -> App:
 
 def web_routes(context: BotContext) -> list[Route]:
     """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
-    return [*health.routes(context.db), *api.routes(context.db, context.settings.ingest_token)]
+    ingest = api.routes(context.db, context.settings.ingest_token, context.cards_owed.ring)
+    return [*health.routes(context.db), *ingest]
 
 
 def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:

@@ -1,10 +1,12 @@
-"""The card poster's schedule: a few times a second, so actions that arrive by any path (the CLI
-in another shell, the ingest API, a sync, another replica) reach the channel within seconds."""
+"""The card poster's schedule: at once when actions arrive in this process (the ingest API rings
+the context's doorbell), and every IDLE_SECONDS otherwise, so that actions that arrive by another
+path (the CLI in another shell, another replica) reach the channel within seconds too."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -13,7 +15,7 @@ from bot.services.posting import CardPoster, poster_for
 
 log = logging.getLogger(__name__)
 
-INTERVAL_SECONDS = 0.25
+IDLE_SECONDS = 1.0
 
 
 def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:
@@ -24,14 +26,20 @@ def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:
         )
     # A job that runs four times a second would fill the log with APScheduler's per-run lines.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
-    scheduler.add_job(
+    job = scheduler.add_job(
         PostingTick(poster_for(context)),
         "interval",
-        seconds=INTERVAL_SECONDS,
+        seconds=IDLE_SECONDS,
         id="post-cards",
         name="post cards",
         max_instances=2,
     )
+
+    def post_now() -> None:
+        if scheduler.running:
+            job.modify(next_run_time=datetime.now(UTC))
+
+    context.cards_owed.answer_with(post_now)
 
 
 class PostingTick:
@@ -53,7 +61,7 @@ class PostingTick:
         except Exception as exc:
             failure = f"{type(exc).__name__}: {exc}"
             if failure != self._last_failure:
-                log.exception("posting cards failed; retrying every %gs", INTERVAL_SECONDS)
+                log.exception("posting cards failed; retrying every %gs", IDLE_SECONDS)
             self._last_failure = failure
         finally:
             self._busy.release()

@@ -20,6 +20,7 @@ from bot.context import BotContext
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRecord
 from bot.integrations.executors import executor_for
+from bot.integrations.slack_clients import OUTBOX_ATTEMPTS, OUTBOX_TIMEOUT
 from bot.integrations.slack_messages import (
     GONE_ERRORS,
     ChannelMessages,
@@ -36,7 +37,13 @@ from storage.repositories import ActionRepository, AuditRepository, ClaimedCard
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
-"""Longer than any one Slack call may take (the Web API client gives up after 30 seconds)."""
+"""How long a poster holds a card it claimed. One claim takes one card, so the lease only has to
+outlast one delivery (at worst OUTBOX_TIMEOUT per attempt, OUTBOX_ATTEMPTS attempts): a batch
+claimed under one lease could outlive it while Slack is slow, and another replica would then
+claim, and post, the rest again."""
+WORST_DELIVERY = timedelta(seconds=OUTBOX_TIMEOUT * OUTBOX_ATTEMPTS)
+ROUND = 50
+"""Cards delivered in one round at most, so that a tick ends and the log says so."""
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 300.0
 
@@ -46,6 +53,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** max(0, attempts)))
 
 
+def lease_outlasts_delivery(lease: timedelta, worst_delivery: timedelta) -> bool:
+    """A card's lease must end after the slowest delivery of that card could, with room to
+    record the result: otherwise a second poster may claim a card that is still on its way."""
+    return lease >= 2 * worst_delivery
+
+
 @dataclass
 class CardPoster:
     db: Database
@@ -53,35 +66,33 @@ class CardPoster:
     channel: str | None
     """ACTIONBOT_CHANNEL; without it nothing new is posted (existing cards are still updated)."""
     render: Callable[[ActionRecord], Card]
-    batch: int = 20
+    lease: timedelta = LEASE
     clock: Callable[[], datetime] = field(default=utcnow)
+    _paused_until: datetime | None = field(default=None, init=False)
 
     def run_once(self) -> int:
-        """Deliver what is owed now; returns how many cards were posted or updated."""
+        """Deliver what is owed now, claiming one card at a time; returns how many cards were
+        posted or updated."""
         now = self.clock()
+        if self._paused_until is not None and now < self._paused_until:
+            return 0  # Slack asked us to slow down; the held cards wait in the database too
         states = [PostState.DUE, PostState.UPDATE_DUE] if self.channel else [PostState.UPDATE_DUE]
         with self.db.read() as session:  # idle ticks never take SQLite's write lock
             if not ActionRepository(session).owes_cards(states, now):
                 return 0
-        with self.db.write() as session:
-            claimed = ActionRepository(session).claim_cards(states, now, now + LEASE, self.batch)
         delivered = 0
-        for index, card in enumerate(claimed):
+        for _ in range(ROUND):
+            now = self.clock()
+            with self.db.write() as session:
+                claimed = ActionRepository(session).claim_cards(states, now, now + self.lease, 1)
+            if not claimed:
+                break
             try:
-                delivered += self._deliver(card)
+                delivered += self._deliver(claimed[0])
             except RateLimited as limited:
-                # Slack asked us to slow down: hold this card and the rest of the round back.
-                self._hold(claimed[index:], limited.retry_after)
+                self._hold(claimed, limited.retry_after)
                 break
         return delivered
-
-    def refresh(self, pk: int) -> bool:
-        """Update one card now (after a click decided its action), unless another poster holds
-        it, in which case that poster updates it. True when this call updated it."""
-        now = self.clock()
-        with self.db.write() as session:
-            card = ActionRepository(session).claim_card(pk, now, now + LEASE)
-        return card is not None and self.deliver(card)
 
     def deliver(self, card: ClaimedCard) -> bool:
         """Post or update a card whose lease the caller holds. True when it was delivered."""
@@ -149,6 +160,7 @@ class CardPoster:
 
     def _hold(self, cards: list[ClaimedCard], seconds: float) -> None:
         not_before = self.clock() + timedelta(seconds=seconds)
+        self._paused_until = not_before
         log.warning("Slack rate-limits posting; %d card(s) wait %gs", len(cards), seconds)
         with self.db.write() as session:
             actions = ActionRepository(session)

@@ -49,9 +49,13 @@ class Refusal(Exception):
 
 
 class IngestApi:
-    def __init__(self, db: Database, token: SecretStr | None) -> None:
+    def __init__(
+        self, db: Database, token: SecretStr | None, on_new: Callable[[], None] = lambda: None
+    ) -> None:
         self._db = db
         self._token = token.get_secret_value().encode() if token else None
+        self._on_new = on_new
+        """Called when cards are owed (actions stored or changed): wakes the card poster."""
 
     def routes(self) -> list[Route]:
         return [
@@ -74,6 +78,8 @@ class IngestApi:
             result = ingest(self._db, parse_json_document(value), actor=API_ACTOR)
         except InvalidInput as exc:
             return invalid(exc, indexed=True)
+        if result.new or result.updated:
+            self._on_new()
         payload = {
             "new": result.new,
             "updated": result.updated,
@@ -101,6 +107,8 @@ class IngestApi:
                 f"{action.short_id} is {action.status.value}",
             )
         assert isinstance(outcome, Reported)
+        if outcome.changed:
+            self._on_new()  # the card is owed an update
         payload = {
             "id": action.upstream_id,
             "short_id": action.short_id,
@@ -227,5 +235,7 @@ def _first_line(exc: Exception) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def routes(db: Database, token: SecretStr | None) -> list[Route]:
-    return IngestApi(db, token).routes()
+def routes(
+    db: Database, token: SecretStr | None, on_new: Callable[[], None] = lambda: None
+) -> list[Route]:
+    return IngestApi(db, token, on_new).routes()

@@ -74,11 +74,13 @@ class HttpServer:
     def close(self) -> None:
         """Stop serving; safe to call from a signal handler, another thread, or more than once."""
         self._stopping.set()
-        with self._lock:
-            serving = self._serving and not self._closed
-        if serving:
-            self._server.pull_trigger()
-        else:
+        with self._lock:  # held while pulling, so the loop cannot close the trigger meanwhile
+            if self._serving and not self._closed:
+                self._server.pull_trigger()
+                serving = True
+            else:
+                serving = False
+        if not serving:
             self._close_sockets()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
