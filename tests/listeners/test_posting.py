@@ -16,6 +16,7 @@ import pytest
 from bot.domain.roles import Role
 from bot.domain.statuses import Status
 from bot.ids import ActionId
+from bot.jobs.posting import IDLE_SECONDS
 from tests.listeners.clicks import button_click
 from tests.listeners.helpers import (
     DEVICE,
@@ -30,6 +31,7 @@ from tests.listeners.helpers import (
 )
 from tests.support.running_bot import CHANNEL, BotUnderTest, bot_settings, start_bot_under_test
 from tests.support.slack_api import SlackApiStandIn
+from tests.web.api_helpers import send
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,3 +174,16 @@ def test_without_a_channel_nothing_is_posted_and_the_log_says_so_once(
     assert slack_api.calls_to("chat.postMessage") == []
     said = [r for r in caplog.records if "ACTIONBOT_CHANNEL is not set" in r.getMessage()]
     assert len(said) == 1
+
+
+def test_an_action_from_the_ingest_api_is_posted_at_once_not_at_the_next_poll(
+    bot: BotUnderTest, slack_api: SlackApiStandIn
+) -> None:
+    time.sleep(IDLE_SECONDS + 0.2)  # the poster is idle between polls
+    for n in range(5):
+        answered = time.monotonic()
+        assert send(bot, action(f"api-{n}", DEVICE)).status == 200
+        post = slack_api.wait_for("chat.postMessage", count=n + 1)[-1]
+        waited = post.at - answered
+        assert waited < IDLE_SECONDS / 2, f"posted {waited:.2f}s after the ingest answered"
+        time.sleep(0.3)

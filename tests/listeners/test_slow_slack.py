@@ -31,9 +31,7 @@ ANN, BOB = "U0ANN00001", "U0BOB00002"
 @pytest.fixture
 def quick_bot(database_url: str, slack_api: SlackApiStandIn) -> Iterator[BotUnderTest]:
     """A bot whose click-path Slack calls give up after one second."""
-    running = start_bot_under_test(
-        bot_settings(database_url, slack_api, ACTIONBOT_SLACK_TIMEOUT=1)
-    )
+    running = start_bot_under_test(bot_settings(database_url, slack_api, ACTIONBOT_SLACK_TIMEOUT=1))
     yield running
     running.close()
 
