@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.cli import EXIT_OK, SubParsers, UsageError, command, extra_parser, open_database
 from bot.integrations.executors import ExecutorUnavailable
 from bot.runtime import Runtime, SlackUnavailable, build_runtime
 from bot.scheduling import start_scheduler
 from bot.settings import Settings
+from bot.socket_mode import CountedSocketModeHandler
 from bot.web.server import HttpServer, PortUnavailable
 
 log = logging.getLogger("actionbot")
@@ -64,12 +64,12 @@ class RunningBot:
     runtime: Runtime
     server: HttpServer
     scheduler: BackgroundScheduler | None
-    socket_mode: SocketModeHandler | None
+    socket_mode: CountedSocketModeHandler | None
 
     def close(self) -> None:
         self.server.close()
         if self.socket_mode is not None:
-            self.socket_mode.close()  # type: ignore[no-untyped-call]
+            self.socket_mode.close()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         self.runtime.context.db.dispose()
@@ -91,8 +91,12 @@ def start_bot(
     socket_mode = None
     if mode == "socket":
         assert settings.slack_app_token is not None
-        socket_mode = SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
-        socket_mode.connect()  # type: ignore[no-untyped-call]
+        socket_mode = CountedSocketModeHandler(
+            runtime.bolt,
+            settings.slack_app_token.get_secret_value(),
+            runtime.context.requests,
+        )
+        socket_mode.connect()
     return RunningBot(runtime, server, jobs, socket_mode)
 
 

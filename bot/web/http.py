@@ -7,7 +7,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -117,17 +118,23 @@ class RequestsInFlight:
 
     def wrap(self, app: WSGIApplication) -> WSGIApplication:
         def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-            with self._idle:
-                self._count += 1
-            try:
+            with self.counting():
                 return app(environ, start_response)
-            finally:
-                with self._idle:
-                    self._count -= 1
-                    if not self._count:
-                        self._idle.notify_all()
 
         return counted
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        """Count one request (an HTTP request, or a Socket Mode envelope) while it is answered."""
+        with self._idle:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._count -= 1
+                if not self._count:
+                    self._idle.notify_all()
 
     def wait_until_idle(self, at_most: float) -> bool:
         """True when no request is being answered; False when `at_most` seconds ran out first."""
