@@ -8,7 +8,11 @@ connections or Bolt's first auth.test in the figures. The Slack stand-in runs in
 own (bench.slack_stand_in): answering the bot's Slack calls must not take the GIL from the clients
 that time the bot.
 
-    python -m bench.clicks [--clients 32] [--clicks 15]
+    python -m bench.clicks [--clients 32] [--clicks 15] [--slow-every 10]
+
+With --slow-every N it instead compares click -> chat.update of the quick users' clicks in a run
+where users.info takes 5 s for every Nth user against a run where it never does (goal: p99
+within 2x).
 
 Goal: ack p50 and p99 at most 1.5x the bare app's, and p99 under 100 ms.
 """
@@ -26,11 +30,12 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.slack_stand_in import StandInProcess
+from bench.slack_stand_in import SLOW_SECONDS, StandInProcess
 from bot.domain.incoming import parse_document
 from bot.domain.records import short_id_of
 from bot.domain.roles import Role
@@ -48,6 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
 RATIO_GOAL = 1.5
 P99_GOAL_MS = 100.0
+SLOW_RATIO_GOAL = 2.0
+WORK_THREADS = os.environ.get("BENCH_WORK_THREADS", "")
+"""ACTIONBOT_WORK_THREADS for the bot (default: the bot's own default)."""
 
 
 def free_port() -> int:
@@ -153,12 +161,16 @@ def line(name: str, values: list[float]) -> str:
     return f"{name:<34} p50 {percentile(values, 50):7.2f} ms   p99 {percentile(values, 99):7.2f} ms"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--clicks", type=int, default=15, help="clicks per client")
-    args = parser.parse_args()
-    clients, clicks = args.clients, args.clicks
+@dataclass
+class Figures:
+    bare_ms: list[float]
+    bot_ms: list[float]
+    to_update: dict[str, float]
+    """Click -> chat.update in ms, by the short id of the clicked action."""
+
+
+def run(clients: int, clicks: int, *, slow: Sequence[str] = (), cache: bool = True) -> Figures:
+    """One measured round; users.info takes 5 s for the users in `slow`."""
 
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
@@ -169,7 +181,9 @@ def main() -> int:
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIONBOT_"))},
         "PYTHONPATH": str(ROOT),
     }
-    slack = StandInProcess([user_of(n) for n in range(clients)], env)
+    slack = StandInProcess(
+        [user_of(n) for n in range(clients)], {**env, "BENCH_SLOW_USERS_INFO": ",".join(slow)}
+    )
     env = {
         **env,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -177,6 +191,8 @@ def main() -> int:
         "SLACK_API_URL": slack.api_url,
         "ACTIONBOT_DATABASE_URL": url,
         "ACTIONBOT_CHANNEL": CHANNEL,
+        "ACTIONBOT_ROLE_CACHE_SECONDS": "60" if cache else "0",
+        **({"ACTIONBOT_WORK_THREADS": WORK_THREADS} if WORK_THREADS else {}),
     }
     bare_port, bot_port = free_port(), free_port()
     bare = start(
@@ -204,25 +220,49 @@ def main() -> int:
         # Warm both servers up (connections, first auth.test), then measure: bare app first.
         hammer(bare_port, clients, bodies(warm_refs))
         hammer(bot_port, clients, bodies(warm_refs))
-        slack.wait_for("chat.update", clients, timeout=120)
+        # A click whose users.info outlasts ACTIONBOT_SLACK_TIMEOUT is refused: no chat.update.
+        quick = clients - len(slow)
+        slack.wait_for("chat.update", quick, timeout=120)
         bare_ms, _ = hammer(bare_port, clients, bodies(refs))
         bot_ms, sent = hammer(bot_port, clients, bodies(refs))
 
-        updates = slack.wait_for("chat.update", clients + total, timeout=120)
+        updates = slack.wait_for("chat.update", quick * (clicks + 1), timeout=120)
+        if slow:
+            time.sleep(2 * SLOW_SECONDS)  # the slow users' clicks end, in a refusal or an update
+            updates = slack.wait_for("chat.update", quick * (clicks + 1), timeout=120)
         ts_to_ref = cards_by_ts(url)
         ref_to_sent = {
             ref: sent[n * clicks + i] for n in range(clients) for i, ref in enumerate(refs[n])
         }
-        to_update = [
-            (u.at - ref_to_sent[ref]) * 1000
+        to_update = {
+            ref: (u.at - ref_to_sent[ref]) * 1000
             for u in updates
             if (ref := ts_to_ref[str(u.params["ts"])]) in ref_to_sent
-        ]
+        }
     finally:
         stop(bot)
         stop(bare)
         slack.stop()
+    return Figures(bare_ms, bot_ms, to_update)
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clicks", type=int, default=15, help="clicks per client")
+    parser.add_argument(
+        "--slow-every",
+        type=int,
+        default=0,
+        help="also run with users.info taking 5 s for every Nth user (no role cache in either)",
+    )
+    args = parser.parse_args()
+    if args.slow_every:
+        return slow_users_info(args.clients, args.clicks, args.slow_every)
+    clients, clicks = args.clients, args.clicks
+    figures = run(clients, clicks)
+    bare_ms, bot_ms, to_update = figures.bare_ms, figures.bot_ms, list(figures.to_update.values())
+    total = clients * clicks
     print(f"{clients} concurrent clients, {clicks} approve clicks each ({total} clicks), SQLite")
     print(line("bare Bolt app, request -> ack", bare_ms))
     print(line("actionbot, request -> ack", bot_ms))
@@ -235,6 +275,37 @@ def main() -> int:
         f"ack vs bare: p50 {p50_ratio:.2f}x, p99 {p99_ratio:.2f}x (goal <= {RATIO_GOAL}x); "
         f"p99 {p99:.1f} ms (goal < {P99_GOAL_MS:.0f} ms): {'PASS' if ok else 'FAIL'}"
     )
+    return 0 if ok else 1
+
+
+def slow_users_info(clients: int, clicks: int, every: int) -> int:
+    """Click -> chat.update of the clicks whose users.info is quick, without and then with every
+    `every`-th user's users.info taking 5 s (SlackPeople's cache off, so every click asks)."""
+    slow_users = [user_of(n) for n in range(0, clients, every)]
+    quick_refs = {
+        short_id_of(pk)
+        for pk in range(1, clients * (clicks + 1) + 1)
+        if (pk - 1) // (clicks + 1) % every != 0
+    }
+    baseline = run(clients, clicks, cache=False)
+    slowed = run(clients, clicks, slow=slow_users, cache=False)
+    quick_before = [ms for ref, ms in baseline.to_update.items() if ref in quick_refs]
+    quick_after = [ms for ref, ms in slowed.to_update.items() if ref in quick_refs]
+    print(
+        f"{clients} clients x {clicks} clicks; users.info takes 5 s for {len(slow_users)} of"
+        f" {clients} users; click -> chat.update of the other users' clicks:"
+    )
+    print(line("  no slow users.info", quick_before))
+    print(line("  1 user in every " + str(every) + " slow", quick_after))
+    print(
+        line(
+            "  (the slow users' own clicks)",
+            [ms for ref, ms in slowed.to_update.items() if ref not in quick_refs],
+        )
+    )
+    ratio = percentile(quick_after, 99) / percentile(quick_before, 99)
+    ok = ratio <= SLOW_RATIO_GOAL
+    print(f"p99 ratio {ratio:.2f}x (goal <= {SLOW_RATIO_GOAL:g}x): {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 

@@ -4,7 +4,8 @@ clients that time the bot's answers.
 
     python -m bench.slack_stand_in [USER_ID ...]
 
-users.info knows each USER_ID (with the ID as the profile's email). Prints {"api_url": ...}; then
+users.info knows each USER_ID (with the ID as the profile's email), and takes 5 s to answer
+for those in BENCH_SLOW_USERS_INFO. Prints {"api_url": ...}; then
 each line `wait METHOD COUNT TIMEOUT` on stdin is answered with one line: the calls to METHOD as
 JSON, [{"params": {...}, "at": ...}], once COUNT of them have arrived. `at` is time.monotonic(),
 a clock shared by every process on Linux.
@@ -13,6 +14,7 @@ a clock shared by every process on Linux.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ from typing import Any
 from tests.support.slack_api import SlackApiStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
+SLOW_SECONDS = 5.0
+"""How long users.info takes for the users named in BENCH_SLOW_USERS_INFO (comma list)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ def main(people: list[str]) -> None:
     slack = SlackApiStandIn().start()
     for user in people:
         slack.people[user] = user
+    slow = os.environ.get("BENCH_SLOW_USERS_INFO", "")
+    for user in filter(None, slow.split(",")):
+        slack.slow_people[user] = SLOW_SECONDS
     print(json.dumps({"api_url": slack.api_url}), flush=True)
     for line in sys.stdin:
         _, method, count, timeout = line.split()

@@ -28,8 +28,12 @@ class BotContext:
     requests: RequestsInFlight
     """The requests being answered (HTTP, or Socket Mode envelopes); work after an ack waits
     for them (bounded)."""
+    lookup_work: WorkPool
+    """Where each clicker is looked up after the ack (users.info, the role source): wide, since
+    its threads mostly wait on other systems."""
     click_work: WorkPool
-    """Where clicks and submissions are decided after their ack."""
+    """Where clicks and submissions are decided and their cards updated: narrow, since this is
+    the work that competes with acks for the GIL."""
     command_work: WorkPool
     """Where `/actions` is answered after its ack (an export can take minutes)."""
     outbox_client: WebClient

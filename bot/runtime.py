@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LISTENER_THREADS = 48
+LOOKUP_THREADS = 32
+"""Clickers looked up at once (bench.clicks --slow-every measures why: a slow users.info)."""
 
 
 class SlackUnavailable(RuntimeError):
@@ -83,6 +85,7 @@ def build_context(settings: Settings, db: Database) -> BotContext:
         team_id,
         bot_user_id,
         requests=requests,
+        lookup_work=WorkPool(requests, LOOKUP_THREADS, "lookups", tell_user),
         click_work=WorkPool(requests, threads, "click-work", tell_user),
         command_work=WorkPool(requests, threads, "command-work", tell_user),
         outbox_client=outbox_client(settings),

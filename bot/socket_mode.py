@@ -18,6 +18,7 @@ gives way to acks in Socket Mode as it does to HTTP requests.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from slack_bolt import App
@@ -30,6 +31,7 @@ from bot.web.http import RequestsInFlight
 
 PING_SECONDS = 10
 ENVELOPE_THREADS = 16
+OPEN_SECONDS = 5.0
 
 
 class PromptSocketModeClient(SocketModeClient):
@@ -41,6 +43,11 @@ class PromptSocketModeClient(SocketModeClient):
         threading.Thread(
             target=self._read, args=(session,), name="socket-mode", daemon=True
         ).start()
+        # Return once it is open, so that slack_sdk's monitor does not take a connection still
+        # being opened for a lost one (and open yet another).
+        deadline = time.monotonic() + OPEN_SECONDS
+        while time.monotonic() < deadline and not _is_open(session):
+            time.sleep(0.005)
 
     def _run_current_session(self) -> None:
         """slack_sdk's one reader thread would wait for the old connection first; see _read."""
@@ -57,6 +64,11 @@ class PromptSocketModeClient(SocketModeClient):
         except Exception:
             self.logger.exception("a Socket Mode connection failed; reconnecting")
             session.close()  # the monitor sees it closed and opens a new one
+
+
+def _is_open(session: Any) -> bool:
+    sock = getattr(session, "sock", None)
+    return bool(sock is not None and sock.connected)
 
 
 class CountedSocketModeHandler(SocketModeHandler):

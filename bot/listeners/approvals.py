@@ -25,7 +25,8 @@ from bot.services.approvals import (
     Refused,
     Unresolved,
     check_click,
-    decide_click,
+    decide_as,
+    resolve_clicker,
 )
 from bot.services.posting import CardPoster, poster_for
 from bot.views import replies
@@ -33,20 +34,37 @@ from bot.views import replies
 
 def register(app: App, context: BotContext) -> None:
     poster = poster_for(context)
-    after_ack = context.click_work
+    lookups, after_ack = context.lookup_work, context.click_work
     db, resolver = context.db, context.resolver
+
+    def decide_after_lookup(
+        body: dict[str, Any],
+        client: WebClient,
+        click: ButtonClick | RejectSubmission,
+        decision: Status,
+        comment: str | None = None,
+    ) -> None:
+        """Who clicked is looked up on the wide pool (it waits on Slack and the role source);
+        the decision and the card on the narrow one, so that slow lookups hold up nobody else."""
+
+        def look_up() -> None:
+            actor = resolve_clicker(db, resolver, decision=decision, **click.who)
+
+            def decide() -> None:
+                outcome = decide_as(
+                    db, actor, ref=click.action_ref, decision=decision, comment=comment
+                )
+                after_ack.give_way()
+                answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+
+            after_ack.run(body, decide)
+
+        lookups.run(body, look_up)
 
     @app.action(ActionId.APPROVE)
     def handle_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        click = ButtonClick.parse(body)
-
-        def approve() -> None:
-            outcome = decide_click(db, resolver, decision=Status.APPROVED, **click.who)
-            after_ack.give_way()
-            answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
-
-        after_ack.run(body, approve)
+        decide_after_lookup(body, client, ButtonClick.parse(body), Status.APPROVED)
 
     @app.action(ActionId.REJECT)
     def handle_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -67,15 +85,7 @@ def register(app: App, context: BotContext) -> None:
             ack(response_action="errors", errors={BlockId.REJECT_REASON: replies.reason_missing()})
             return
         ack()
-
-        def reject() -> None:
-            outcome = decide_click(
-                db, resolver, decision=Status.REJECTED, comment=submission.reason, **submission.who
-            )
-            after_ack.give_way()
-            answer(client, poster, outcome, channel=submission.channel_id, user=submission.user_id)
-
-        after_ack.run(body, reject)
+        decide_after_lookup(body, client, submission, Status.REJECTED, submission.reason)
 
 
 def answer(

@@ -50,7 +50,9 @@ __all__ = [
     "Refused",
     "Unresolved",
     "check_click",
+    "decide_as",
     "decide_click",
+    "resolve_clicker",
 ]
 
 
@@ -66,7 +68,21 @@ def decide_click(
 ) -> ClickOutcome:
     """Approve or reject `ref` for the Slack user who clicked. A decision comes with the lease on
     the card's update, so the clicker's own thread updates the card at once."""
-    actor = _resolve(db, resolver, ref, decision, user_id, team_id)
+    actor = resolve_clicker(
+        db, resolver, ref=ref, decision=decision, user_id=user_id, team_id=team_id
+    )
+    return decide_as(db, actor, ref=ref, decision=decision, comment=comment)
+
+
+def decide_as(
+    db: Database,
+    actor: Actor | Unresolved,
+    *,
+    ref: ActionRef,
+    decision: Status,
+    comment: str | None = None,
+) -> ClickOutcome:
+    """decide_click's second half, for a clicker resolved beforehand (resolve_clicker)."""
     if isinstance(actor, Unresolved):
         return actor
     return decide(db, ref, decision, actor, comment=comment, lease_card_for=LEASE)
@@ -82,15 +98,18 @@ def check_click(
     team_id: str | None,
 ) -> CheckOutcome:
     """Whether the Slack user who clicked could decide `ref` now (before asking for a reason)."""
-    actor = _resolve(db, resolver, ref, decision, user_id, team_id)
+    actor = resolve_clicker(
+        db, resolver, ref=ref, decision=decision, user_id=user_id, team_id=team_id
+    )
     if isinstance(actor, Unresolved):
         return actor
     return may_decide(db, ref, decision, actor)
 
 
-def _resolve(
+def resolve_clicker(
     db: Database,
     resolver: ActorResolver,
+    *,
     ref: ActionRef,
     decision: Status,
     user_id: str,

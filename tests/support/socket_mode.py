@@ -72,7 +72,7 @@ class SocketModeStandIn:
     def send(
         self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool = False
     ) -> str:
-        """Send an envelope on the newest connection; returns its envelope_id."""
+        """Send an envelope on the newest open connection; returns its envelope_id."""
         envelope = self._envelope(kind, payload, accepts_response_payload)
         with self._lock:
             connection = self._connections[-1]
@@ -133,6 +133,9 @@ class SocketModeStandIn:
                 self._received(message)
         except ConnectionClosed:
             pass
+        finally:
+            with self._lock:
+                self._connections.remove(connection)
 
     def _received(self, message: str | bytes) -> None:
         try:
