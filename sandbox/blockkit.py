@@ -13,12 +13,31 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+from sandbox.people import BY_ID
+
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]+))?>")
 _DATE = re.compile(r"^!date\^(\d+)\^([^|^]*)(?:\^[^|]*)?(?:\|(.*))?$")
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?!\s)([^_\n]+?)(?<!\s)_(?![\w_])")
 _STRIKE = re.compile(r"(?<![\w~])~(?!\s)([^~\n]+?)(?<!\s)~(?![\w~])")
 _CODE = re.compile(r"`([^`\n]+)`")
+_EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
+EMOJI = {
+    "heavy_multiplication_x": "\u2716\ufe0f",
+    "hourglass_flowing_sand": "\u23f3",
+    "large_orange_circle": "\U0001f7e0",
+    "leftwards_arrow_with_hook": "\u21a9\ufe0f",
+    "mag": "\U0001f50d",
+    "no_entry": "\u26d4",
+    "no_entry_sign": "\U0001f6ab",
+    "warning": "\u26a0\ufe0f",
+    "white_check_mark": "\u2705",
+    "x": "\u274c",
+    "zzz": "\U0001f4a4",
+    "large_green_circle": "\U0001f7e2",
+    "red_circle": "\U0001f534",
+    "bell": "\U0001f514",
+}
 
 
 def _date_token(seconds: str, fmt: str, fallback: str | None) -> str:
@@ -42,6 +61,7 @@ def _date_token(seconds: str, fmt: str, fallback: str | None) -> str:
 def _inline(text: str) -> str:
     """Escaped mrkdwn formatting of text that holds no <...> tokens."""
     html = escape(text, quote=False)
+    html = _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), html)
     html = _CODE.sub(r"<code>\1</code>", html)
     html = _BOLD.sub(r"<b>\1</b>", html)
     html = _ITALIC.sub(r"<i>\1</i>", html)
@@ -54,7 +74,9 @@ def _token(inner: str, label: str | None) -> str:
     if date:
         return _date_token(date.group(1), date.group(2), date.group(3))
     if inner.startswith("@"):
-        return f'<span class="mention">@{escape(label or inner[1:])}</span>'
+        person = BY_ID.get(inner[1:])
+        name = label or (person.name if person else inner[1:])
+        return f'<span class="mention">@{escape(name)}</span>'
     if inner.startswith("#"):
         return f'<span class="mention">#{escape(label or inner[1:])}</span>'
     if inner.startswith("!"):

@@ -25,9 +25,10 @@ async function refresh(force) {
   state.version = data.version;
   state.key = key;
   const box = $("#messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const before = box.querySelectorAll(".message").length;
   box.innerHTML = data.messages;
-  if (atBottom || force) box.scrollTop = box.scrollHeight;
+  // A new message scrolls into view, as in Slack; a card updated in place stays where it is.
+  if (force || box.querySelectorAll(".message").length > before) box.scrollTop = box.scrollHeight;
   showModal(data.modal);
 }
 

@@ -1,0 +1,149 @@
+"""The sandbox in a real browser (Debian's chromium, headless, driven by Playwright): what a new
+user sees when they try actionbot without a Slack workspace. Each step leaves a screenshot in
+test-artifacts/sandbox/; the first one is also README's picture (docs/sandbox.png)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sandbox.app import Sandbox, start_sandbox
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "sandbox"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+NO_ROLE = "Noah Norole: no role"
+GLOBAL_ADMIN = "Grace Admin: Global Administrator"
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    running = start_sandbox(tmp_path_factory.mktemp("sandbox"), port=0)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="module")
+def page(sandbox: Sandbox) -> Iterator[sync_api.Page]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.set_default_timeout(15_000)
+        page.goto(sandbox.url)
+        yield page
+        browser.close()
+
+
+def shot(page: sync_api.Page, name: str, showing: sync_api.Locator | None = None) -> None:
+    if showing is not None:
+        showing.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def pick(page: sync_api.Page, label: str) -> None:
+    page.get_by_label("Acting as").select_option(label=label)
+
+
+def card(page: sync_api.Page, title: str) -> sync_api.Locator:
+    """The channel message (not an ephemeral reply) whose first line names `title`."""
+    return page.locator("#messages .message:not(.ephemeral)").filter(has_text=title).first
+
+
+def command(page: sync_api.Page, text: str) -> None:
+    box = page.get_by_label("Message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_new_user_sees_cards_of_pending_actions(page: sync_api.Page) -> None:
+    expect = sync_api.expect
+    expect(card(page, "Isolate device is waiting for approval")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve").first).to_be_visible()
+    shot(page, "01-cards")
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copy(ARTIFACTS / "01-cards.png", docs / "sandbox.png")
+
+
+def test_no_role_is_refused_with_the_role_that_would_allow_it(page: sync_api.Page) -> None:
+    expect = sync_api.expect
+    pick(page, NO_ROLE)
+    target = card(page, "Run antivirus scan is waiting for approval")
+    target.get_by_role("button", name="Approve").click()
+    refusal = page.locator(".message.ephemeral").filter(has_text="Nothing was changed")
+    expect(refusal).to_be_visible()
+    expect(refusal).to_contain_text("Global Administrator")
+    expect(refusal).to_contain_text("Only visible to you")
+    shot(page, "02-refused", refusal)
+
+    pick(page, GLOBAL_ADMIN)
+    expect(page.locator(".message.ephemeral")).to_have_count(0)
+    shot(page, "03-refusal-gone")
+
+
+def test_approve_changes_the_card_in_place(page: sync_api.Page) -> None:
+    expect = sync_api.expect
+    pick(page, GLOBAL_ADMIN)
+    title = "Run antivirus scan"
+    target = card(page, title)
+    message_id = target.get_attribute("data-message-id")
+    target.get_by_role("button", name="Approve").click()
+    confirm = page.locator("#confirm")
+    if confirm.is_visible():
+        confirm.locator(".accept").click()
+    same = page.locator(f'[data-message-id="{message_id}"]')
+    expect(same.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(same).to_contain_text("approved")
+    shot(page, "04-approved", same)
+
+
+def test_reject_with_a_reason_through_the_modal(page: sync_api.Page) -> None:
+    expect = sync_api.expect
+    pick(page, GLOBAL_ADMIN)
+    target = card(page, "Collect investigation package is waiting for approval")
+    message_id = target.get_attribute("data-message-id")
+    target.get_by_role("button", name="Reject").click()
+    modal = page.locator("#modal")
+    expect(modal).to_be_visible()
+    modal.locator("textarea, input").first.fill("Device is the CFO's; scan first")
+    shot(page, "05-reject-modal")
+    modal.locator(".submit").click()
+    expect(modal).to_be_hidden()
+    same = page.locator(f'[data-message-id="{message_id}"]')
+    expect(same).to_contain_text("Device is the CFO's; scan first")
+    expect(same.get_by_role("button", name="Reject")).to_have_count(0)
+    shot(page, "06-rejected", same)
+
+
+def test_history_command_lists_rows(page: sync_api.Page) -> None:
+    expect = sync_api.expect
+    pick(page, GLOBAL_ADMIN)
+    command(page, "/actions history 6months")
+    reply = page.locator(".message.ephemeral").last
+    expect(reply).to_contain_text("A-", timeout=15_000)
+    expect(reply).to_contain_text("Only visible to you")
+    shot(page, "07-history", reply)
+
+
+def test_misspelt_command_gets_a_usage_reply(page: sync_api.Page) -> None:
+    expect = sync_api.expect
+    pick(page, GLOBAL_ADMIN)
+    command(page, "/actions histroy")
+    reply = page.locator(".message.ephemeral").filter(has_text="Usage")
+    expect(reply.last).to_be_visible()
+    shot(page, "08-usage", reply.last)
