@@ -17,6 +17,6 @@ def _arguments(sub: SubParsers) -> None:
 
 @command("sandbox")
 def sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from sandbox.app import main  # noqa: PLC0415 (production never imports the sandbox)
+    from sandbox.app import main  # lazily: production never imports the sandbox
 
     return main(args.port, args.data)

@@ -61,7 +61,7 @@ def sandbox_settings(data: Path, slack: SlackStandIn, ingest_token: str) -> Sett
 
 
 def seed(settings: Settings, data: Path) -> None:
-    """Demo people's roles and demo actions, once per data folder (a restart keeps what is there)."""
+    """Demo people's roles and demo actions, once per data folder (a restart keeps them)."""
     db = open_database(settings)
     try:
         if (data / SEEDED).exists():
@@ -124,7 +124,9 @@ def data_folder(given: str | None) -> Iterator[Path]:
 
 
 def main(port: int, data: str | None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     with data_folder(data) as folder:
         sandbox = start_sandbox(folder, port=port)
 
@@ -132,7 +134,9 @@ def main(port: int, data: str | None) -> int:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
-        print(f"actionbot sandbox: open {sandbox.url}  (data in {folder}; Ctrl-C stops)", flush=True)
+        print(
+            f"actionbot sandbox: open {sandbox.url}  (data in {folder}; Ctrl-C stops)", flush=True
+        )
         try:
             signal.pause()
         except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from html import escape
+from html import escape as escape
 from typing import Any
 
 from sandbox.people import BY_ID
@@ -118,7 +118,9 @@ def unknown(thing: Any) -> str:
 
 def _attrs(**values: Any) -> str:
     return "".join(
-        f' {name.replace("_", "-")}="{escape(str(v))}"' for name, v in values.items() if v is not None
+        f' {name.replace("_", "-")}="{escape(str(v))}"'
+        for name, v in values.items()
+        if v is not None
     )
 
 
@@ -136,10 +138,13 @@ def element(elem: dict[str, Any], block_id: str | None) -> str:
         )
         if elem.get("url"):
             href = escape(str(elem["url"]))
-            return f'<a class="{classes}" href="{href}" target="_blank">{text_object(elem.get("text"))}</a>'
-        return f'<button type="button" class="{classes}"{attrs}>{text_object(elem.get("text"))}</button>'
+            label = text_object(elem.get("text"))
+            return f'<a class="{classes}" href="{href}" target="_blank">{label}</a>'
+        label = text_object(elem.get("text"))
+        return f'<button type="button" class="{classes}"{attrs}>{label}</button>'
     if kind == "image":
-        return f'<img class="image" src="{escape(str(elem.get("image_url", "")))}" alt="{escape(str(elem.get("alt_text", "")))}">'
+        src, alt = escape(str(elem.get("image_url", ""))), escape(str(elem.get("alt_text", "")))
+        return f'<img class="image" src="{src}" alt="{alt}">'
     if kind in ("mrkdwn", "plain_text"):
         return f'<span class="context-text">{text_object(elem)}</span>'
     return unknown(elem)
@@ -191,7 +196,8 @@ def block(blk: dict[str, Any]) -> str:
         field = input_element(blk.get("element", {}), str(block_id or ""))
         hint = f'<div class="hint">{text_object(blk["hint"])}</div>' if blk.get("hint") else ""
         error = f'<div class="error" data-error-for="{escape(str(block_id))}"></div>'
-        return f'<label class="block input"><span class="label">{label}{optional}</span>{field}{hint}{error}</label>'
+        heading = f'<span class="label">{label}{optional}</span>'
+        return f'<label class="block input">{heading}{field}{hint}{error}</label>'
     return unknown(blk)
 
 
@@ -202,7 +208,8 @@ def message(msg: dict[str, Any]) -> str:
         blocks = json.loads(blocks)
     if blocks:
         return "".join(block(b) for b in blocks)
-    return f'<div class="block section"><div class="section-text">{mrkdwn(str(msg.get("text", "")))}</div></div>'
+    text = mrkdwn(str(msg.get("text", "")))
+    return f'<div class="block section"><div class="section-text">{text}</div></div>'
 
 
 def modal(view: dict[str, Any]) -> str:

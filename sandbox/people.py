@@ -1,4 +1,4 @@
-"""The demo people of the sandbox: their roles cover the permission table (CONTRACT.md section 2)."""
+"""The sandbox's demo people: their roles cover the permission table (CONTRACT.md section 2)."""
 
 from __future__ import annotations
 
@@ -47,9 +47,7 @@ class Person:
 
 PEOPLE: tuple[Person, ...] = (
     Person("U0GLOBAL001", "Grace Admin", "grace@contoso.example", (Role.GLOBAL_ADMINISTRATOR,)),
-    Person(
-        "U0SECADM001", "Sam Secadmin", "sam@contoso.example", (Role.SECURITY_ADMINISTRATOR,)
-    ),
+    Person("U0SECADM001", "Sam Secadmin", "sam@contoso.example", (Role.SECURITY_ADMINISTRATOR,)),
     Person(
         "U0REMEDY001",
         "Riley Remediator",

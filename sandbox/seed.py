@@ -113,7 +113,5 @@ def new_pending_action(seed: int | None = None) -> bytes:
     """One fresh pending action, as the ingest API takes it (the page's 'Add pending action')."""
     rng = random.Random(seed)
     action_type = rng.choice(list(ActionType))
-    record = one_action(
-        action_type, source_for(action_type, rng), created=utcnow(), rng=rng
-    )
+    record = one_action(action_type, source_for(action_type, rng), created=utcnow(), rng=rng)
     return json.dumps(record).encode()

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import secrets
 import threading
 import time
 import urllib.error
@@ -22,7 +23,14 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
 from sandbox import blockkit
-from sandbox.people import ACTIONS_CHANNEL, ACTIONS_CHANNEL_NAME, BOT_USER_ID, BY_ID, PEOPLE, TEAM_ID
+from sandbox.people import (
+    ACTIONS_CHANNEL,
+    ACTIONS_CHANNEL_NAME,
+    BOT_USER_ID,
+    BY_ID,
+    PEOPLE,
+    TEAM_ID,
+)
 
 API_APP_ID = "A0ACTIONBOT"
 
@@ -132,7 +140,7 @@ class SlackStandIn:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -174,7 +182,9 @@ class SlackStandIn:
         except (KeyError, ValueError) as exc:
             self._json(request, {"ok": False, "error": f"bad request: {exc}"}, status=400)
 
-    def _send(self, request: BaseHTTPRequestHandler, status: int, data: bytes, kind: str, **headers: str) -> None:
+    def _send(
+        self, request: BaseHTTPRequestHandler, status: int, data: bytes, kind: str, **headers: str
+    ) -> None:
         request.send_response(status)
         request.send_header("Content-Type", kind)
         request.send_header("Content-Length", str(len(data)))
@@ -184,7 +194,9 @@ class SlackStandIn:
         request.end_headers()
         request.wfile.write(data)
 
-    def _json(self, request: BaseHTTPRequestHandler, body: dict[str, Any], status: int = 200) -> None:
+    def _json(
+        self, request: BaseHTTPRequestHandler, body: dict[str, Any], status: int = 200
+    ) -> None:
         self._send(request, status, json.dumps(body).encode(), "application/json; charset=utf-8")
 
     def _static(self, request: BaseHTTPRequestHandler, name: str, kind: str) -> None:
@@ -197,7 +209,9 @@ class SlackStandIn:
             self._send(request, 404, b"no such file", "text/plain")
             return
         disposition = f"attachment; filename*=UTF-8''{quote(upload.filename)}"
-        self._send(request, 200, upload.data, "application/octet-stream", Content_Disposition=disposition)
+        self._send(
+            request, 200, upload.data, "application/octet-stream", Content_Disposition=disposition
+        )
 
     def _changed(self) -> None:
         self.version += 1
@@ -329,7 +343,9 @@ class SlackStandIn:
 
     def state(self, user: str, channel: str) -> dict[str, Any]:
         with self.lock:
-            shown = [m for m in self.messages if m.channel == channel and m.ephemeral_for in (None, user)]
+            shown = [
+                m for m in self.messages if m.channel == channel and m.ephemeral_for in (None, user)
+            ]
             top = [m for m in shown if not m.thread_ts or m.thread_ts == m.ts]
             html = []
             for msg in top:
@@ -339,7 +355,9 @@ class SlackStandIn:
             return {
                 "version": self.version,
                 "messages": "".join(html),
-                "modal": None if modal is None else {"id": modal.view_id, "html": blockkit.modal(modal.view)},
+                "modal": None
+                if modal is None
+                else {"id": modal.view_id, "html": blockkit.modal(modal.view)},
             }
 
     def _message_html(self, msg: Message, replies: list[Message]) -> str:
@@ -352,10 +370,15 @@ class SlackStandIn:
         if msg.file_id:
             upload = self.uploads[msg.file_id]
             file_html = (
-                f'<a class="file" href="/sandbox/files/{upload.file_id}" download="{blockkit.escape(upload.filename)}">'
+                f'<a class="file" href="/sandbox/files/{upload.file_id}" '
+                f'download="{blockkit.escape(upload.filename)}">'
                 f"&#128196; {blockkit.escape(upload.title or upload.filename)}</a>"
             )
-        body = blockkit.message({"text": msg.text, "blocks": msg.blocks}) if (msg.text or msg.blocks) else ""
+        body = (
+            blockkit.message({"text": msg.text, "blocks": msg.blocks})
+            if (msg.text or msg.blocks)
+            else ""
+        )
         thread = "".join(self._message_html(r, []) for r in replies)
         thread_html = f'<div class="thread">{thread}</div>' if thread else ""
         classes = "message" + (" ephemeral" if msg.ephemeral_for else "")
@@ -392,7 +415,7 @@ class SlackStandIn:
         return f"{self.url}/response/{token}"
 
     def _trigger(self, user: str) -> str:
-        trigger = f"{next(self._tokens)}.{int(time.time())}.{hashlib.sha1(user.encode()).hexdigest()[:16]}"  # noqa: S324
+        trigger = f"{next(self._tokens)}.{int(time.time())}.{secrets.token_hex(8)}"
         self._triggers[trigger] = user
         return trigger
 
@@ -411,7 +434,7 @@ class SlackStandIn:
             "type": "button",
             "action_ts": f"{time.time():.6f}",
         }
-        payload = {
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {
                 "id": user,
@@ -451,7 +474,10 @@ class SlackStandIn:
             with self.lock:
                 self._post(
                     channel,
-                    {"text": f"{name} is not a valid command. In the sandbox, try `/actions help`."},
+                    {
+                        "text": f"{name} is not a valid command. "
+                        "In the sandbox, try `/actions help`."
+                    },
                     ephemeral_for=user,
                 )
             return {"ok": True}
@@ -491,7 +517,7 @@ class SlackStandIn:
         for key, value in values.items():
             block_id, _, action_id = key.partition("/")
             state.setdefault(block_id, {})[action_id] = {"type": "plain_text_input", "value": value}
-        payload = {
+        payload: dict[str, Any] = {
             "type": "view_submission",
             "team": {"id": TEAM_ID, "domain": "contoso-sandbox"},
             "user": {

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from sandbox.app import Sandbox, start_sandbox
 
@@ -24,7 +25,6 @@ pytestmark = [
     ),
 ]
 
-sync_api = pytest.importorskip("playwright.sync_api")
 
 NO_ROLE = "Noah Norole: no role"
 GLOBAL_ADMIN = "Grace Admin: Global Administrator"
@@ -38,9 +38,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 
 @pytest.fixture(scope="module")
-def page(sandbox: Sandbox) -> Iterator[sync_api.Page]:
+def page(sandbox: Sandbox) -> Iterator[Page]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.set_default_timeout(15_000)
@@ -49,29 +49,28 @@ def page(sandbox: Sandbox) -> Iterator[sync_api.Page]:
         browser.close()
 
 
-def shot(page: sync_api.Page, name: str, showing: sync_api.Locator | None = None) -> None:
+def shot(page: Page, name: str, showing: Locator | None = None) -> None:
     if showing is not None:
         showing.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-def pick(page: sync_api.Page, label: str) -> None:
+def pick(page: Page, label: str) -> None:
     page.get_by_label("Acting as").select_option(label=label)
 
 
-def card(page: sync_api.Page, title: str) -> sync_api.Locator:
+def card(page: Page, title: str) -> Locator:
     """The channel message (not an ephemeral reply) whose first line names `title`."""
     return page.locator("#messages .message:not(.ephemeral)").filter(has_text=title).first
 
 
-def command(page: sync_api.Page, text: str) -> None:
+def command(page: Page, text: str) -> None:
     box = page.get_by_label("Message")
     box.fill(text)
     box.press("Enter")
 
 
-def test_a_new_user_sees_cards_of_pending_actions(page: sync_api.Page) -> None:
-    expect = sync_api.expect
+def test_a_new_user_sees_cards_of_pending_actions(page: Page) -> None:
     expect(card(page, "Isolate device is waiting for approval")).to_be_visible()
     expect(page.get_by_role("button", name="Approve").first).to_be_visible()
     shot(page, "01-cards")
@@ -80,8 +79,7 @@ def test_a_new_user_sees_cards_of_pending_actions(page: sync_api.Page) -> None:
     shutil.copy(ARTIFACTS / "01-cards.png", docs / "sandbox.png")
 
 
-def test_no_role_is_refused_with_the_role_that_would_allow_it(page: sync_api.Page) -> None:
-    expect = sync_api.expect
+def test_no_role_is_refused_with_the_role_that_would_allow_it(page: Page) -> None:
     pick(page, NO_ROLE)
     target = card(page, "Run antivirus scan is waiting for approval")
     target.get_by_role("button", name="Approve").click()
@@ -96,8 +94,7 @@ def test_no_role_is_refused_with_the_role_that_would_allow_it(page: sync_api.Pag
     shot(page, "03-refusal-gone")
 
 
-def test_approve_changes_the_card_in_place(page: sync_api.Page) -> None:
-    expect = sync_api.expect
+def test_approve_changes_the_card_in_place(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
     title = "Run antivirus scan"
     target = card(page, title)
@@ -112,8 +109,7 @@ def test_approve_changes_the_card_in_place(page: sync_api.Page) -> None:
     shot(page, "04-approved", same)
 
 
-def test_reject_with_a_reason_through_the_modal(page: sync_api.Page) -> None:
-    expect = sync_api.expect
+def test_reject_with_a_reason_through_the_modal(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
     target = card(page, "Collect investigation package is waiting for approval")
     message_id = target.get_attribute("data-message-id")
@@ -130,8 +126,7 @@ def test_reject_with_a_reason_through_the_modal(page: sync_api.Page) -> None:
     shot(page, "06-rejected", same)
 
 
-def test_history_command_lists_rows(page: sync_api.Page) -> None:
-    expect = sync_api.expect
+def test_history_command_lists_rows(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
     command(page, "/actions history 6months")
     reply = page.locator(".message.ephemeral").last
@@ -140,8 +135,7 @@ def test_history_command_lists_rows(page: sync_api.Page) -> None:
     shot(page, "07-history", reply)
 
 
-def test_misspelt_command_gets_a_usage_reply(page: sync_api.Page) -> None:
-    expect = sync_api.expect
+def test_misspelt_command_gets_a_usage_reply(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
     command(page, "/actions histroy")
     reply = page.locator(".message.ephemeral").filter(has_text="Usage")
