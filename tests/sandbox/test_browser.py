@@ -94,19 +94,31 @@ def test_no_role_is_refused_with_the_role_that_would_allow_it(page: Page) -> Non
     shot(page, "03-refusal-gone")
 
 
-def test_approve_changes_the_card_in_place(page: Page) -> None:
+def test_approve_asks_to_confirm_then_changes_the_card_in_place(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
-    title = "Run antivirus scan"
-    target = card(page, title)
+    target = card(page, "Offboard machine is waiting for approval")
     message_id = target.get_attribute("data-message-id")
     target.get_by_role("button", name="Approve").click()
     confirm = page.locator("#confirm")
-    if confirm.is_visible():
-        confirm.locator(".accept").click()
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("cannot be undone")
+    shot(page, "04-confirm")
+    confirm.get_by_role("button", name="Approve").click()
     same = page.locator(f'[data-message-id="{message_id}"]')
+    expect(same).to_contain_text("Offboard machine was approved")
+    expect(same).to_contain_text("Grace Admin")
     expect(same.get_by_role("button", name="Approve")).to_have_count(0)
-    expect(same).to_contain_text("approved")
-    shot(page, "04-approved", same)
+    shot(page, "05-approved", same)
+
+
+def test_cancel_in_the_confirm_dialog_changes_nothing(page: Page) -> None:
+    pick(page, GLOBAL_ADMIN)
+    target = card(page, "Hard delete email is waiting for approval")
+    target.get_by_role("button", name="Approve").click()
+    page.locator("#confirm").get_by_role("button", name="Cancel").click()
+    expect(page.locator("#confirm")).to_be_hidden()
+    page.wait_for_timeout(1000)
+    expect(target.get_by_role("button", name="Approve")).to_be_visible()
 
 
 def test_reject_with_a_reason_through_the_modal(page: Page) -> None:
@@ -117,13 +129,13 @@ def test_reject_with_a_reason_through_the_modal(page: Page) -> None:
     modal = page.locator("#modal")
     expect(modal).to_be_visible()
     modal.locator("textarea, input").first.fill("Device is the CFO's; scan first")
-    shot(page, "05-reject-modal")
+    shot(page, "06-reject-modal")
     modal.locator(".submit").click()
     expect(modal).to_be_hidden()
     same = page.locator(f'[data-message-id="{message_id}"]')
     expect(same).to_contain_text("Device is the CFO's; scan first")
     expect(same.get_by_role("button", name="Reject")).to_have_count(0)
-    shot(page, "06-rejected", same)
+    shot(page, "07-rejected", same)
 
 
 def test_history_command_lists_rows(page: Page) -> None:
@@ -132,7 +144,7 @@ def test_history_command_lists_rows(page: Page) -> None:
     reply = page.locator(".message.ephemeral").last
     expect(reply).to_contain_text("A-", timeout=15_000)
     expect(reply).to_contain_text("Only visible to you")
-    shot(page, "07-history", reply)
+    shot(page, "08-history", reply)
 
 
 def test_misspelt_command_gets_a_usage_reply(page: Page) -> None:
@@ -140,4 +152,31 @@ def test_misspelt_command_gets_a_usage_reply(page: Page) -> None:
     command(page, "/actions histroy")
     reply = page.locator(".message.ephemeral").filter(has_text="Usage")
     expect(reply.last).to_be_visible()
-    shot(page, "08-usage", reply.last)
+    shot(page, "09-usage", reply.last)
+
+
+def test_export_arrives_in_the_dm_as_a_csv_to_download(page: Page) -> None:
+    pick(page, GLOBAL_ADMIN)
+    command(page, "/actions export 6months")
+    page.get_by_role("link", name="actionbot (DM)").click()
+    file_link = page.locator("#messages a.file").first
+    expect(file_link).to_be_visible(timeout=20_000)
+    shot(page, "10-export-dm", file_link)
+    with page.expect_download() as download_info:
+        file_link.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert "A-" in content
+    assert len(content.splitlines()) > 20
+    page.get_by_role("link", name="# security-approvals").click()
+
+
+def test_add_pending_action_posts_a_new_card_without_reloading(page: Page) -> None:
+    pick(page, GLOBAL_ADMIN)
+    before = page.locator("#messages .message:not(.ephemeral)").count()
+    page.get_by_role("button", name="Add pending action").click()
+    expect(page.locator("#messages .message:not(.ephemeral)")).to_have_count(before + 1)
+    newest = page.locator("#messages .message:not(.ephemeral)").last
+    expect(newest).to_contain_text("is waiting for approval")
+    shot(page, "11-added", newest)
