@@ -129,7 +129,11 @@ def element(elem: dict[str, Any], block_id: str | None) -> str:
     if kind == "button":
         style = elem.get("style")
         classes = "button" + (f" {style}" if style in ("primary", "danger") else "")
-        confirm = json.dumps(elem["confirm"]) if elem.get("confirm") else None
+        confirm = None
+        if elem.get("confirm"):
+            # The dialog's text is mrkdwn: rendered here, like every other text of the message.
+            rendered = {**elem["confirm"], "html": text_object(elem["confirm"].get("text"))}
+            confirm = json.dumps(rendered)
         attrs = _attrs(
             data_action_id=elem.get("action_id"),
             data_block_id=block_id,

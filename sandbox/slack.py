@@ -372,7 +372,8 @@ class SlackStandIn:
             file_html = (
                 f'<a class="file" href="/sandbox/files/{upload.file_id}" '
                 f'download="{blockkit.escape(upload.filename)}">'
-                f"&#128196; {blockkit.escape(upload.title or upload.filename)}</a>"
+                f"&#128196; {blockkit.escape(upload.title or upload.filename)}"
+                f' <span class="filename">{blockkit.escape(upload.filename)}</span></a>'
             )
         body = (
             blockkit.message({"text": msg.text, "blocks": msg.blocks})

@@ -69,7 +69,7 @@ function confirmFirst(confirm) {
   const dialog = $("#confirm");
   const text = (obj) => (obj && obj.text) || "";
   dialog.querySelector(".confirm-title").textContent = text(confirm.title) || "Are you sure?";
-  dialog.querySelector(".confirm-text").textContent = text(confirm.text);
+  dialog.querySelector(".confirm-text").innerHTML = confirm.html || "";
   dialog.querySelector(".accept").textContent = text(confirm.confirm) || "Yes";
   dialog.querySelector(".deny").textContent = text(confirm.deny) || "Cancel";
   dialog.querySelector(".accept").className = "button accept " + (confirm.style === "danger" ? "danger" : "primary");

@@ -94,6 +94,17 @@ def test_no_role_is_refused_with_the_role_that_would_allow_it(page: Page) -> Non
     shot(page, "03-refusal-gone")
 
 
+def test_an_external_slack_connect_user_is_refused(page: Page) -> None:
+    pick(page, "Xavier External: external Slack Connect user")
+    card(page, "Release from isolation is waiting for approval").get_by_role(
+        "button", name="Approve"
+    ).click()
+    refusal = page.locator(".message.ephemeral").filter(has_text="Nothing was changed")
+    expect(refusal).to_be_visible()
+    shot(page, "03b-external-refused", refusal)
+    expect(card(page, "Release from isolation is waiting for approval")).to_be_visible()
+
+
 def test_approve_asks_to_confirm_then_changes_the_card_in_place(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
     target = card(page, "Offboard machine is waiting for approval")
@@ -101,6 +112,8 @@ def test_approve_asks_to_confirm_then_changes_the_card_in_place(page: Page) -> N
     target.get_by_role("button", name="Approve").click()
     confirm = page.locator("#confirm")
     expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("Offboard machine on")
+    expect(confirm.locator("b")).to_have_text("Offboard machine")  # mrkdwn, rendered
     expect(confirm).to_contain_text("cannot be undone")
     shot(page, "04-confirm")
     confirm.get_by_role("button", name="Approve").click()
