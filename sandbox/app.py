@@ -77,7 +77,7 @@ def seed(settings: Settings, data: Path) -> None:
 
 def start_sandbox(data: Path, *, host: str = "127.0.0.1", port: int = 3000) -> Sandbox:
     data.mkdir(parents=True, exist_ok=True)
-    slack = SlackStandIn(signing_secret=secrets.token_hex(16))
+    slack = SlackStandIn(signing_secret=secrets.token_hex(16), state_file=data / "slack.json")
     try:
         slack.listen(host, port)
     except OSError as exc:

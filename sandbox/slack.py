@@ -7,6 +7,7 @@ them: real-shaped payloads, signed with the signing secret (v0 HMAC), POSTed to 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import itertools
@@ -16,9 +17,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
@@ -91,11 +93,16 @@ class SlackStandIn:
     modals: dict[str, Modal] = field(default_factory=dict)
     uploads: dict[str, Upload] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    state_file: Path | None = None
+    """Where the channel's messages and uploaded files are kept, so that a restart on the same
+    data folder shows the cards the bot already posted (and will update)."""
 
     def __post_init__(self) -> None:
         self.lock = threading.Condition()
         self.version = 0
-        self._ids = itertools.count(1)
+        self._load()
+        first_id = max([m.id for m in self.messages] + [0]) + len(self.uploads) + 1
+        self._ids = itertools.count(first_id)
         self._ts = itertools.count(1)
         self._tokens = itertools.count(1)
         self._replies: dict[str, _Reply] = {}
@@ -216,6 +223,30 @@ class SlackStandIn:
     def _changed(self) -> None:
         self.version += 1
         self.lock.notify_all()
+        self._save()
+
+    def _save(self) -> None:
+        if self.state_file is None:
+            return
+        state = {
+            "messages": [asdict(m) for m in self.messages],
+            "uploads": [
+                asdict(u) | {"data": base64.b64encode(u.data).decode()}
+                for u in self.uploads.values()
+            ],
+        }
+        partial = self.state_file.with_suffix(".partial")
+        partial.write_text(json.dumps(state))
+        partial.replace(self.state_file)
+
+    def _load(self) -> None:
+        if self.state_file is None or not self.state_file.exists():
+            return
+        state = json.loads(self.state_file.read_text())
+        self.messages = [Message(**m) for m in state.get("messages", [])]
+        for u in state.get("uploads", []):
+            upload = Upload(**(u | {"data": base64.b64decode(u["data"])}))
+            self.uploads[upload.file_id] = upload
 
     # --- the Web API ----------------------------------------------------------------------
 
@@ -273,6 +304,8 @@ class SlackStandIn:
             return {"ok": True, "view": {"id": view_id, **view}}
         if method == "files.getUploadURLExternal":
             file_id = f"F0{next(self._ids):08d}"
+            while file_id in self.uploads:
+                file_id = f"F0{next(self._ids):08d}"
             self.uploads[file_id] = Upload(file_id, str(params.get("filename", "file")))
             return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
@@ -318,6 +351,7 @@ class SlackStandIn:
     def upload(self, file_id: str, data: bytes) -> None:
         with self.lock:
             self.uploads[file_id].data = data
+            self._save()
 
     def response_url(self, token: str, body: dict[str, Any]) -> None:
         """A message posted to a response_url: ephemeral to the person who acted (unless
