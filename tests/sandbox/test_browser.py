@@ -187,6 +187,8 @@ def test_export_arrives_in_the_dm_as_a_csv_to_download(page: Page) -> None:
 
 def test_add_pending_action_posts_a_new_card_without_reloading(page: Page) -> None:
     pick(page, GLOBAL_ADMIN)
+    expect(page.locator("#channel-title")).to_have_text("# security-approvals")
+    expect(card(page, "Isolate device")).to_be_visible()
     before = page.locator("#messages .message:not(.ephemeral)").count()
     page.get_by_role("button", name="Add pending action").click()
     expect(page.locator("#messages .message:not(.ephemeral)")).to_have_count(before + 1)
