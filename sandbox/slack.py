@@ -386,8 +386,13 @@ class SlackStandIn:
                 replies = [m for m in shown if m.thread_ts == msg.ts and m is not msg]
                 html.append(self._message_html(msg, replies))
             modal = self.modals.get(user)
+            # Other channels the bot posts to (a digest channel, say) appear beside the actions one.
+            others = sorted(
+                {m.channel for m in self.messages if m.channel[0] != "D"} - {ACTIONS_CHANNEL}
+            )
             return {
                 "version": self.version,
+                "channels": others,
                 "messages": "".join(html),
                 "modal": None
                 if modal is None

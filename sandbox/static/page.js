@@ -30,6 +30,20 @@ async function refresh(force) {
   // A new message scrolls into view, as in Slack; a card updated in place stays where it is.
   if (force || box.querySelectorAll(".message").length > before) box.scrollTop = box.scrollHeight;
   showModal(data.modal);
+  showChannels(data.channels || []);
+}
+
+function showChannels(channels) {
+  const nav = document.querySelector("nav");
+  for (const id of channels) {
+    if (nav.querySelector('[data-channel="' + id + '"]')) continue;
+    const link = document.createElement("a");
+    link.href = "#";
+    link.className = "channel";
+    link.dataset.channel = id;
+    link.textContent = "# " + id;
+    nav.appendChild(link);
+  }
 }
 
 function showModal(modal) {
@@ -112,15 +126,15 @@ $("#add-action").addEventListener("click", async () => {
   await post("add-action", {});
 });
 
-document.querySelectorAll(".channel").forEach((link) => {
-  link.addEventListener("click", (event) => {
-    event.preventDefault();
-    document.querySelectorAll(".channel").forEach((l) => l.classList.remove("active"));
-    link.classList.add("active");
-    state.channel = link.dataset.channel;
-    $("#channel-title").textContent = link.textContent;
-    refresh(true);
-  });
+document.querySelector("nav").addEventListener("click", (event) => {
+  const link = event.target.closest(".channel");
+  if (!link) return;
+  event.preventDefault();
+  document.querySelectorAll(".channel").forEach((l) => l.classList.remove("active"));
+  link.classList.add("active");
+  state.channel = link.dataset.channel;
+  $("#channel-title").textContent = link.textContent;
+  refresh(true);
 });
 
 async function start() {
