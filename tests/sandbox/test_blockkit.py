@@ -160,3 +160,31 @@ def test_a_message_without_blocks_shows_its_text() -> None:
     page = _Page(blockkit.message({"text": ":no_entry: You need *Global Administrator*."}))
     assert "You need Global Administrator." in page.seen
     assert ":no_entry:" not in page.seen
+
+
+def test_a_header_and_a_section_accessory_button() -> None:
+    html = blockkit.message(
+        {
+            "blocks": [
+                {"type": "header", "text": {"type": "plain_text", "text": "Weekly digest"}},
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": "*3* pending"},
+                    "accessory": {
+                        "type": "button",
+                        "action_id": "actionbot.listing.next",
+                        "text": {"type": "plain_text", "text": "Next"},
+                        "value": "page-2",
+                    },
+                },
+                {"type": "divider"},
+            ]
+        }
+    )
+    page = _Page(html)
+    assert 'class="block header">Weekly digest' in html
+    assert "3 pending" in page.seen
+    assert [(b["label"], b["data-action-id"]) for b in page.buttons] == [
+        ("Next", "actionbot.listing.next")
+    ]
+    assert '<hr class="block divider">' in html

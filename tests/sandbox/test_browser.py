@@ -145,6 +145,9 @@ def test_reject_with_a_reason_through_the_modal(page: Page) -> None:
     target.get_by_role("button", name="Reject").click()
     modal = page.locator("#modal")
     expect(modal).to_be_visible()
+    modal.get_by_role("button", name="Reject").click()  # no reason yet: the bot says so
+    expect(modal.locator(".error")).not_to_be_empty()
+    expect(modal).to_be_visible()
     modal.locator("textarea, input").first.fill("Device is the CFO's; scan first")
     shot(page, "06-reject-modal")
     modal.locator(".submit").click()
