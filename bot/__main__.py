@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-import bot.run  # noqa: F401  (adds the run command)
+import bot.run  # adds the run command
+import bot.sandbox_entry  # noqa: F401  (adds the sandbox command)
 from bot.cli import main as cli_main
 
 
