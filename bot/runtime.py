@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from flask import Blueprint
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,8 +21,8 @@ from bot.listeners.edge import ActionbotApp
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
 from bot.web import api, health
-from bot.web.http import Mount, Route, Router
-from bot.web.slack_events import SlackEventsHandler
+from bot.web.http import web_app
+from bot.web.slack_events import slack_events
 from bot.web.slack_verification import SlackRequestVerification
 from storage.db import Database
 
@@ -92,7 +93,7 @@ def build_bolt_app(context: BotContext) -> App:
     return app
 
 
-def web_routes(context: BotContext) -> list[Route]:
+def web_routes(context: BotContext) -> list[Blueprint]:
     """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
     return [*health.routes(context.db), *api.routes(context.db, context.settings.ingest_token)]
 
@@ -101,10 +102,11 @@ def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -
     context = build_context(settings, db, slack_client(settings))
     bolt = build_bolt_app(context)
     if not serve_slack_http:
-        return Runtime(context, bolt, context.requests.wrap(Router(web_routes(context))))
+        return Runtime(context, bolt, context.requests.wrap(web_app(web_routes(context))))
     signing = settings.slack_signing_secret
     assert signing is not None  # required in HTTP mode (bot.run.required_settings)
-    router = Router(web_routes(context), [Mount("/slack/events", SlackEventsHandler(bolt))])
-    # Nothing reaches Bolt, its listeners or its error handler before Slack's signature is checked.
-    verified = SlackRequestVerification(router, signing.get_secret_value())
+    app = web_app(web_routes(context), slack=slack_events(bolt))
+    # Nothing reaches Flask, Bolt, its listeners or its error handler before Slack's signature
+    # is checked: the gate is WSGI middleware around the whole Flask app.
+    verified = SlackRequestVerification(app, signing.get_secret_value())
     return Runtime(context, bolt, context.requests.wrap(verified))

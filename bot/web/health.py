@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from bot.web.http import Request, Response, Route
+from flask import Blueprint, Response
+
+from bot.web.http import json_response
 from storage.db import Database, DatabaseUnavailable
 
 
-def routes(db: Database) -> list[Route]:
-    def healthz(_request: Request) -> Response:
+def routes(db: Database) -> list[Blueprint]:
+    health = Blueprint("health", __name__)
+
+    @health.get("/healthz")
+    def healthz() -> Response:
         try:
             db.ping()
         except DatabaseUnavailable:
-            return Response.json(503, {"status": "unavailable", "database": "not answering"})
-        return Response.json(200, {"status": "ok"})
+            return json_response(503, {"status": "unavailable", "database": "not answering"})
+        return json_response(200, {"status": "ok"})
 
-    return [Route("GET", "/healthz", healthz)]
+    return [health]
