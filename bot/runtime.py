@@ -15,12 +15,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import BotContext
 from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
+from bot.integrations.slack_client import CountedWebClient
 from bot.integrations.slack_people import SlackPeople
 from bot.listeners import register_all
 from bot.listeners.edge import ActionbotApp
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
-from bot.web import api, health
+from bot.web import api, health, metrics
 from bot.web.http import web_app
 from bot.web.slack_events import slack_events
 from bot.web.slack_verification import SlackRequestVerification
@@ -48,7 +49,7 @@ class Runtime:
 
 def slack_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(token=token, base_url=settings.slack_api_url)
+    return CountedWebClient(token=token, base_url=settings.slack_api_url)
 
 
 def who_am_i(client: WebClient) -> tuple[str, str]:
@@ -95,7 +96,11 @@ def build_bolt_app(context: BotContext) -> App:
 
 def web_routes(context: BotContext) -> list[Blueprint]:
     """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
-    return [*health.routes(context.db), *api.routes(context.db, context.settings.ingest_token)]
+    return [
+        *health.routes(context.db),
+        *api.routes(context.db, context.settings.ingest_token),
+        *metrics.routes(context.db),
+    ]
 
 
 def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:

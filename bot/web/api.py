@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot import metrics
 from bot.domain.incoming import InvalidInput, load_json, parse_json_document
 from bot.domain.reports import parse_status_report
 from bot.services.ingest import ingest
@@ -83,6 +84,7 @@ class IngestApi:
             result = ingest(self._db, parse_json_document(value), actor=API_ACTOR)
         except InvalidInput as exc:
             return invalid(exc, indexed=True)
+        metrics.ingested("api", new=result.new, updated=result.updated, unchanged=result.unchanged)
         payload = {
             "new": result.new,
             "updated": result.updated,

@@ -11,16 +11,20 @@ step here lets Bolt decode each body once, rather than the gate decoding it agai
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, Request, Response, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 
+from bot import metrics
 from bot.web.http import error_response
 from bot.web.slack_verification import SLACK_PATH
 
 log = logging.getLogger(__name__)
+
+_ACK_KINDS = {"block_actions": "click", "command": "command", "view_submission": "submission"}
 
 
 class SlackEventsHandler(SlackRequestHandler):
@@ -30,7 +34,19 @@ class SlackEventsHandler(SlackRequestHandler):
         except (ValueError, AttributeError):  # not JSON, or JSON that is not an object
             log.warning("refused a signed Slack request whose body is not what Slack sends")
             return error_response(400, "the body is not a Slack payload")
-        return to_flask_response(self.app.dispatch(bolt_request))
+        started = time.perf_counter()
+        response = self.app.dispatch(bolt_request)
+        kind = _ack_kind(bolt_request.body)
+        if kind is not None:
+            metrics.ACK_SECONDS.labels(kind=kind).observe(time.perf_counter() - started)
+        return to_flask_response(response)
+
+
+def _ack_kind(body: dict[str, object]) -> str | None:
+    """click, command or submission: the ack latency histogram's kind (None for other events)."""
+    if "command" in body and "type" not in body:
+        return "command"
+    return _ACK_KINDS.get(str(body.get("type", "")))
 
 
 def slack_events(bolt: App) -> Blueprint:
