@@ -26,7 +26,8 @@ from bot.domain.incoming import InvalidInput, load_json, parse_json_document
 from bot.domain.reports import parse_status_report
 from bot.services.ingest import ingest
 from bot.services.report import NotFound, NotReportable, Reported, report_status
-from bot.web.http import DEFAULT_BODY_LIMIT, error_response, json_response
+from bot.web.answers import Conflict, Error, FieldProblem, Ingested, Problem, StatusAccepted
+from bot.web.http import DEFAULT_BODY_LIMIT, json_response, model_response
 from bot.web.openapi import openapi_document
 from storage.db import Database, DatabaseUnavailable
 
@@ -46,9 +47,17 @@ class Answer:
 class Refusal(Exception):
     """Stop handling a request and send this answer."""
 
-    def __init__(self, status: int, message: str, *, note: str = "", **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        note: str = "",
+        errors: list[FieldProblem] | None = None,
+    ) -> None:
         super().__init__(message)
-        self.answer = Answer(error_response(status, message, **extra), note or message)
+        body = Error(error=message) if errors is None else Problem(error=message, errors=errors)
+        self.answer = Answer(model_response(status, body), note or message)
 
 
 class IngestApi:
@@ -85,14 +94,14 @@ class IngestApi:
         except InvalidInput as exc:
             return invalid(exc, indexed=True)
         metrics.ingested("api", new=result.new, updated=result.updated, unchanged=result.unchanged)
-        payload = {
-            "new": result.new,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "ids": result.short_ids,
-        }
+        payload = Ingested(
+            new=result.new,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            ids=result.short_ids,
+        )
         note = f"new={result.new} updated={result.updated} unchanged={result.unchanged}"
-        return Answer(json_response(200, payload), note)
+        return Answer(model_response(200, payload), note)
 
     def report(self) -> Answer:
         ref = path_ref(request.environ.get("PATH_INFO", ""))
@@ -108,18 +117,18 @@ class IngestApi:
         action = outcome.action
         if isinstance(outcome, NotReportable):
             return Answer(
-                json_response(409, {"error": outcome.reason, "status": action.status.value}),
+                model_response(409, Conflict(error=outcome.reason, status=action.status.value)),
                 f"{action.short_id} is {action.status.value}",
             )
         assert isinstance(outcome, Reported)
-        payload = {
-            "id": action.upstream_id,
-            "short_id": action.short_id,
-            "status": action.status.value,
-            "changed": outcome.changed,
-        }
+        payload = StatusAccepted(
+            id=action.upstream_id,
+            short_id=action.short_id,
+            status=action.status.value,
+            changed=outcome.changed,
+        )
         change = "now" if outcome.changed else "already"
-        return Answer(json_response(200, payload), f"{action.short_id} {change} {report.status}")
+        return Answer(model_response(200, payload), f"{action.short_id} {change} {report.status}")
 
     # --- what every request goes through -------------------------------------------------------
 
@@ -138,11 +147,11 @@ class IngestApi:
                 answer = refusal.answer
             except RequestEntityTooLarge:
                 message = f"the body is larger than {DEFAULT_BODY_LIMIT} bytes (1 MiB)"
-                answer = Answer(error_response(413, message), "body too large")
+                answer = Answer(model_response(413, Error(error=message)), "body too large")
             except (OperationalError, DatabaseUnavailable) as exc:
                 log.warning("database not answering: %s", _first_line(exc))
                 message = "the database is not answering; nothing was changed: try again later"
-                response = json_response(503, {"error": message}, [("Retry-After", "5")])
+                response = model_response(503, Error(error=message), [("Retry-After", "5")])
                 answer = Answer(response, "database down")
             elapsed = (time.perf_counter() - started) * 1000
             log.info(
@@ -210,13 +219,11 @@ def is_json_media_type(content_type: str) -> bool:
 def invalid(exc: InvalidInput, *, indexed: bool) -> Answer:
     """400 listing every invalid field (and, for a batch, the index of its record)."""
     errors = [
-        {"index": e.position, "field": e.field, "message": e.message}
-        if indexed
-        else {"field": e.field, "message": e.message}
+        FieldProblem(index=e.position if indexed else None, field=e.field, message=e.message)
         for e in exc.errors
     ]
     note = f"invalid: {len({e.position for e in exc.errors})} record(s)"
-    return Answer(error_response(400, exc.summary, errors=errors), note)
+    return Answer(model_response(400, Problem(error=exc.summary, errors=errors)), note)
 
 
 def path_ref(path_info: str) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from bot.web.http import json_response
+from bot.web.answers import Health
+from bot.web.http import model_response
 from storage.db import Database, DatabaseUnavailable
 
 
@@ -16,7 +17,7 @@ def routes(db: Database) -> list[Blueprint]:
         try:
             db.ping()
         except DatabaseUnavailable:
-            return json_response(503, {"status": "unavailable", "database": "not answering"})
-        return json_response(200, {"status": "ok"})
+            return model_response(503, Health(status="unavailable", database="not answering"))
+        return model_response(200, Health(status="ok"))
 
     return [health]

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, request
+from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 if TYPE_CHECKING:
@@ -36,6 +37,13 @@ def json_response(status: int, payload: Any, headers: Iterable[tuple[str, str]] 
 
 def error_response(status: int, message: str, **extra: Any) -> Response:
     return json_response(status, {"error": message, **extra})
+
+
+def model_response(
+    status: int, answer: BaseModel, headers: Iterable[tuple[str, str]] = ()
+) -> Response:
+    """A JSON answer from one of bot/web/answers.py's models (fields left unset are left out)."""
+    return json_response(status, answer.model_dump(mode="json", exclude_none=True), headers)
 
 
 def web_app(blueprints: Iterable[Blueprint] = (), *, slack: Blueprint | None = None) -> Flask:

@@ -8,7 +8,15 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.domain.roles import Role
 from bot.ids import ActionId
 from tests.listeners.clicks import button_click
-from tests.listeners.helpers import DEVICE, EMAIL, action, grant, posted_card, store
+from tests.listeners.helpers import (
+    DEVICE,
+    EMAIL,
+    action,
+    grant,
+    posted_card,
+    store,
+    wait_until,
+)
 from tests.support.running_bot import BotUnderTest
 from tests.support.slack_api import SlackApiStandIn
 from tests.web.api_helpers import send
@@ -65,6 +73,15 @@ def test_ingests_clicks_refusals_and_slack_calls_are_counted(
     assert bot.send_interaction(button_click(ActionId.APPROVE, ref, user=EVE)).status == 200
     assert bot.send_interaction(button_click(ActionId.APPROVE, ref, user=ANN)).status == 200
     slack_api.wait_for("chat.update")
+    # recorded once the bot has Slack's answer, a moment after the stand-in saw the call
+    wait_until(
+        lambda: (
+            value(scrape(bot)[0], "actionbot_click_to_update_seconds_count")
+            > value(before, "actionbot_click_to_update_seconds_count")
+            or None
+        ),
+        what="the card update to be measured",
+    )
     after, text = scrape(bot)
 
     def grew(name: str, **labels: str) -> float:
