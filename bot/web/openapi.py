@@ -104,16 +104,69 @@ def _target_rules() -> list[dict[str, Any]]:
     return rules
 
 
-def _action_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    schema["allOf"] = _target_rules()
-    schema["properties"]["id"]["pattern"] = r"\S"  # not blank
+_NO_NUL = "^[^\\u0000]*$"
+"""No database stores a NUL character in text (PostgreSQL refuses it): no string may hold one."""
+
+
+_DETAIL_OBJECT = {
+    "type": "object",
+    "propertyNames": {"pattern": _NO_NUL},
+    "additionalProperties": _ref("DetailValue"),
+}
+_DETAIL_VALUE = {
+    "anyOf": [
+        {"type": "string", "pattern": _NO_NUL},
+        {"type": ["number", "boolean", "null"]},
+        {"type": "array", "items": _ref("DetailValue")},
+        _DETAIL_OBJECT,
+    ]
+}
+
+
+def _undo_rule() -> dict[str, Any]:
+    """Only a type with an undo type may arrive with the status undone."""
+    final = [t.value for t in ActionType if t.undo_type is None]
+    return {
+        "if": {"required": ["type"], "properties": {"type": {"enum": final}}},
+        "then": {"properties": {"status": {"not": {"const": "undone"}}}},
+    }
+
+
+_STORABLE_TIME = "^(?!0001-01-01T)(?!9999-12-31T)"
+"""Every timestamp must fall within years 1 to 9999 once in UTC; the first and last day, where
+an offset could carry it out, are left out of the document altogether."""
+
+
+def _text_without_nul(schema: dict[str, Any]) -> None:
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") != "string":
+            continue
+        if option.get("format") == "date-time":
+            option.setdefault("pattern", _STORABLE_TIME)
+        else:
+            option.setdefault("pattern", _NO_NUL)
+
+
+def _action_schema(schema: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    schema["allOf"] = [*_target_rules(), _undo_rule()]
+    for field in (*schema["properties"].values(), *target["properties"].values()):
+        _text_without_nul(field)
+    schema["properties"]["details"] = {
+        "anyOf": [_DETAIL_OBJECT, {"type": "null"}],
+        "default": None,
+        "description": "Free-form JSON, nested at most 32 deep; no text in it holds NUL.",
+    }
+    schema["properties"]["id"]["pattern"] = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"  # not blank
     return schema
 
 
 @cache
 def openapi_document() -> dict[str, Any]:
     schemas = _model_schemas(ActionIn, StatusReport)
-    schemas["ActionIn"] = _action_schema(schemas["ActionIn"])
+    schemas["ActionIn"] = _action_schema(schemas["ActionIn"], schemas["Target"])
+    schemas["DetailValue"] = _DETAIL_VALUE
+    for field in schemas["StatusReport"]["properties"].values():
+        _text_without_nul(field)
     schemas.update(_model_schemas(*answers.MODELS))
     secured: list[dict[str, list[str]]] = [{"ingestToken": []}]
     return {
