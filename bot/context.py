@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.inflight import RequestsInFlight
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
-from bot.web.http import RequestsInFlight
 from storage.db import Database
 
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.inflight import RequestsInFlight
 from bot.listeners.errors import report_failure
-from bot.web.http import RequestsInFlight
 
 log = logging.getLogger(__name__)
 
