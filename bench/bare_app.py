@@ -1,5 +1,6 @@
 """The baseline of bench.clicks: a bare Bolt app that only acks the approve button, served the
-way `actionbot run` serves the bot (waitress + Bolt's WSGI SlackRequestHandler on /slack/events).
+way `actionbot run` serves the bot (waitress + Flask + Bolt's Flask SlackRequestHandler on
+/slack/events).
 
     python -m bench.bare_app PORT SIGNING_SECRET SLACK_API_URL
 """
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
+from flask import Flask, Response, request
 from slack_bolt import Ack, App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.ids import ActionId
-from bot.web.http import Mount, Router
 from bot.web.server import HttpServer
 
 
@@ -28,8 +29,14 @@ def main(port: int, secret: str, api_url: str) -> None:
     def ack_only(ack: Ack) -> None:
         ack()
 
-    router = Router([], [Mount("/slack/events", SlackRequestHandler(app))])
-    HttpServer(router, "127.0.0.1", port).serve_forever()
+    handler = SlackRequestHandler(app)
+    web = Flask("bare")
+
+    @web.post("/slack/events")
+    def events() -> Response:
+        return handler.handle(request)
+
+    HttpServer(web, "127.0.0.1", port).serve_forever()
 
 
 if __name__ == "__main__":

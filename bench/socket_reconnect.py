@@ -23,8 +23,8 @@ from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler as
 from slack_sdk import WebClient
 
 from bot.ids import ActionId
+from bot.inflight import RequestsInFlight
 from bot.socket_mode import CountedSocketModeHandler
-from bot.web.http import RequestsInFlight
 from tests.listeners.clicks import button_click
 from tests.support.slack_api import SlackApiStandIn
 from tests.support.socket_mode import SocketModeStandIn

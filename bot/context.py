@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 
 from bot.doorbell import Doorbell
+from bot.inflight import RequestsInFlight
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
-from bot.web.http import RequestsInFlight
 from bot.work_pool import WorkPool
 from storage.db import Database
 

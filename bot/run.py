@@ -17,6 +17,7 @@ from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.choices import UnusableChoice, check_choices
 from bot.cli import EXIT_OK, SubParsers, UsageError, command, extra_parser, open_database
 from bot.integrations.executors import ExecutorUnavailable
 from bot.runtime import Runtime, SlackUnavailable, build_runtime
@@ -79,6 +80,10 @@ def start_bot(
     settings: Settings, *, mode: str, host: str, port: int, scheduler: bool
 ) -> RunningBot:
     """Start everything but the HTTP server's loop; raises UsageError with one clear line."""
+    try:
+        check_choices(settings)  # never served by local roles or no executor instead
+    except UnusableChoice as exc:
+        raise UsageError(str(exc)) from None
     required_settings(settings, mode)
     db = open_database(settings)
     try:

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from flask import Blueprint
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import BotContext
+from bot.inflight import RequestsInFlight
 from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
 from bot.integrations.slack_clients import interactive_client, outbox_client
 from bot.integrations.slack_people import SlackPeople
@@ -22,9 +24,9 @@ from bot.listeners.edge import ActionbotApp
 from bot.listeners.errors import report_failure
 from bot.services.identity import ActorResolver
 from bot.settings import Settings
-from bot.web import api, health
-from bot.web.http import Mount, RequestsInFlight, Route, Router
-from bot.web.slack_events import SlackEventsHandler
+from bot.web import api, health, metrics
+from bot.web.http import web_app
+from bot.web.slack_events import slack_events
 from bot.web.slack_verification import SlackRequestVerification
 from bot.work_pool import WorkPool
 from storage.db import Database
@@ -109,20 +111,24 @@ def build_bolt_app(context: BotContext) -> App:
     return app
 
 
-def web_routes(context: BotContext) -> list[Route]:
+def web_routes(context: BotContext) -> list[Blueprint]:
     """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
-    ingest = api.routes(context.db, context.settings.ingest_token, context.cards_owed.ring)
-    return [*health.routes(context.db), *ingest]
+    return [
+        *health.routes(context.db),
+        *api.routes(context.db, context.settings.ingest_token, context.cards_owed.ring),
+        *metrics.routes(context.db),
+    ]
 
 
 def build_runtime(settings: Settings, db: Database, *, serve_slack_http: bool) -> Runtime:
     context = build_context(settings, db)
     bolt = build_bolt_app(context)
     if not serve_slack_http:
-        return Runtime(context, bolt, context.requests.wrap(Router(web_routes(context))))
+        return Runtime(context, bolt, context.requests.wrap(web_app(web_routes(context))))
     signing = settings.slack_signing_secret
     assert signing is not None  # required in HTTP mode (bot.run.required_settings)
-    router = Router(web_routes(context), [Mount("/slack/events", SlackEventsHandler(bolt))])
-    # Nothing reaches Bolt, its listeners or its error handler before Slack's signature is checked.
-    verified = SlackRequestVerification(router, signing.get_secret_value())
+    app = web_app(web_routes(context), slack=slack_events(bolt))
+    # Nothing reaches Flask, Bolt, its listeners or its error handler before Slack's signature
+    # is checked: the gate is WSGI middleware around the whole Flask app.
+    verified = SlackRequestVerification(app, signing.get_secret_value())
     return Runtime(context, bolt, context.requests.wrap(verified))

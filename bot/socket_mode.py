@@ -27,7 +27,7 @@ from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
 
-from bot.web.http import RequestsInFlight
+from bot.inflight import RequestsInFlight
 
 PING_SECONDS = 10
 ENVELOPE_THREADS = 16

@@ -25,6 +25,9 @@ FORBIDDEN = {
     ),
     "storage": ("bot.services", "bot.listeners", "bot.web", "slack_bolt", "slack_sdk"),
     "bot/views": ("sqlalchemy", "storage", "bot.services", "bot.listeners", "bot.web"),
+    "bot/services": ("bot.web", "bot.listeners", "slack_bolt"),
+    "bot/integrations": ("bot.web", "bot.listeners", "bot.views"),
+    "bot/listeners": ("bot.web",),
 }
 
 

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
+from bot.integrations.slack_client import CountedWebClient
 from bot.settings import Settings
 
 OUTBOX_TIMEOUT = 30.0
@@ -69,7 +70,7 @@ def _token(settings: Settings) -> str | None:
 
 
 def interactive_client(settings: Settings) -> WebClient:
-    return WebClient(
+    return CountedWebClient(
         token=_token(settings),
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,
@@ -78,7 +79,7 @@ def interactive_client(settings: Settings) -> WebClient:
 
 
 def outbox_client(settings: Settings) -> WebClient:
-    return WebClient(
+    return CountedWebClient(
         token=_token(settings),
         base_url=settings.slack_api_url,
         timeout=int(OUTBOX_TIMEOUT),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.domain.roles import Act, authorize
 from bot.services.decide import Actor
 from bot.services.identity import ActorResolver, NotAllowed
@@ -30,6 +31,7 @@ def resolve(resolver: ActorResolver, caller: Caller) -> Actor | Denied:
     try:
         return resolver.resolve(caller.user_id, caller.team_id)
     except NotAllowed as exc:
+        metrics.refused(Act.VIEW.value, exc.kind)
         return Denied(str(exc))
 
 
@@ -39,4 +41,7 @@ def viewer(resolver: ActorResolver, caller: Caller) -> Actor | Denied:
     if isinstance(actor, Denied):
         return actor
     verdict = authorize(actor.roles, Act.VIEW)
-    return actor if verdict.allowed else Denied(verdict.explain())
+    if not verdict.allowed:
+        metrics.refused(Act.VIEW.value, "missing-role")
+        return Denied(verdict.explain())
+    return actor

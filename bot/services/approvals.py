@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import metrics
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRef
 from bot.domain.statuses import Status
@@ -119,6 +120,7 @@ def resolve_clicker(
     try:
         return resolver.resolve(user_id, team_id)
     except NotAllowed as exc:
+        metrics.refused("approve" if decision is Status.APPROVED else "reject", exc.kind)
         return _unresolved(db, ref, decision, user_id, team_id, str(exc))
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRecord, ActionRef
 from bot.domain.roles import Act, Role, Verdict, authorize
@@ -145,6 +146,10 @@ class _Gate:
         status_before: Status | None = None,
     ) -> None:
         decided = kind in (Status.APPROVED.value, Status.REJECTED.value)
+        if decided and action is not None:
+            metrics.decided(kind, action.type.category)
+        elif kind == "refused":
+            metrics.refused(self.act.value, "missing-role")
         AuditRepository(self.session).add(
             kind,
             self.now,

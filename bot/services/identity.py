@@ -15,7 +15,12 @@ from bot.services.decide import Actor
 
 
 class NotAllowed(Exception):
-    """The user cannot be resolved or comes from a team that may not act; the message says why."""
+    """The user cannot be resolved or comes from a team that may not act; the message says why,
+    `kind` in a word (other-team, unknown-user, lookup-failed: the refusals metric's reason)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass
@@ -30,15 +35,17 @@ class ActorResolver:
         if not team_id or team_id not in allowed:
             raise NotAllowed(
                 "actionbot only accepts requests from members of its own workspace "
-                f"(team {team_id or 'unknown'} is not allowed)"
+                f"(team {team_id or 'unknown'} is not allowed)",
+                "other-team",
             )
         try:
             email = self.people.email_of(user_id)
         except PeopleLookupFailed as exc:
             again = "; please try again in a moment" if exc.transient else ""
-            raise NotAllowed(f"{exc}, so your roles were not checked{again}") from None
+            kind = "unknown-user" if "user_not_found" in str(exc) else "lookup-failed"
+            raise NotAllowed(f"{exc}, so your roles were not checked{again}", kind) from None
         try:
             roles = self.roles.roles_for(Identity(user_id, email))
         except RoleLookupFailed as exc:
-            raise NotAllowed(f"your roles could not be checked: {exc}") from None
+            raise NotAllowed(f"your roles could not be checked: {exc}", "lookup-failed") from None
         return Actor(user_id=user_id, email=email, roles=roles)

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.context import BotContext
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRecord
+from bot.domain.statuses import Status
 from bot.integrations.executors import executor_for
 from bot.integrations.slack_clients import OUTBOX_ATTEMPTS, OUTBOX_TIMEOUT
 from bot.integrations.slack_messages import (
@@ -149,6 +151,8 @@ class CardPoster:
                     status_after=card.action.status,
                     reason=f"channel {channel}, ts {ts}",
                 )
+        if kept and not first and card.action.status in (Status.APPROVED, Status.REJECTED):
+            metrics.card_updated_after(card.action.decided_at)
         if not kept:
             log.warning(
                 "lease on the card of %s ran out while it was delivered", card.action.short_id

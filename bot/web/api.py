@@ -16,14 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Blueprint, Response, request
 from pydantic import SecretStr
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot import metrics
 from bot.domain.incoming import InvalidInput, load_json, parse_json_document
 from bot.domain.reports import parse_status_report
 from bot.services.ingest import ingest
 from bot.services.report import NotFound, NotReportable, Reported, report_status
-from bot.web.http import DEFAULT_BODY_LIMIT, BodyTooLarge, Handler, Request, Response, Route
+from bot.web.answers import Conflict, Error, FieldProblem, Ingested, Problem, StatusAccepted
+from bot.web.http import DEFAULT_BODY_LIMIT, json_response, model_response
 from bot.web.openapi import openapi_document
 from storage.db import Database, DatabaseUnavailable
 
@@ -43,9 +47,17 @@ class Answer:
 class Refusal(Exception):
     """Stop handling a request and send this answer."""
 
-    def __init__(self, status: int, message: str, *, note: str = "", **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        note: str = "",
+        errors: list[FieldProblem] | None = None,
+    ) -> None:
         super().__init__(message)
-        self.answer = Answer(Response.error(status, message, **extra), note or message)
+        body = Error(error=message) if errors is None else Problem(error=message, errors=errors)
+        self.answer = Answer(model_response(status, body), note or message)
 
 
 class IngestApi:
@@ -57,17 +69,24 @@ class IngestApi:
         self._on_new = on_new
         """Called when cards are owed (actions stored or changed): wakes the card poster."""
 
-    def routes(self) -> list[Route]:
-        return [
-            Route("POST", r"/api/v1/actions", self._serve(self.ingest_actions)),
-            Route("POST", r"/api/v1/actions/(?P<ref>.+)/status", self._serve(self.report)),
-            Route("GET", r"/api/v1/openapi.json", self._serve(openapi, token=False)),
-        ]
+    def routes(self) -> list[Blueprint]:
+        api = Blueprint("api", __name__)
+        api.add_url_rule(
+            "/api/v1/actions", "ingest", self._serve(self.ingest_actions), methods=["POST"]
+        )
+        api.add_url_rule(
+            "/api/v1/actions/<path:ref>/status",
+            "report",
+            self._serve(self.report),
+            methods=["POST"],
+        )
+        api.add_url_rule("/api/v1/openapi.json", "openapi", self._serve(openapi, token=False))
+        return [api]
 
     # --- handlers ------------------------------------------------------------------------------
 
-    def ingest_actions(self, request: Request) -> Answer:
-        value = json_body(request)
+    def ingest_actions(self) -> Answer:
+        value = json_body()
         if not isinstance(value, dict | list):
             raise Refusal(
                 400,
@@ -80,19 +99,20 @@ class IngestApi:
             return invalid(exc, indexed=True)
         if result.new or result.updated:
             self._on_new()
-        payload = {
-            "new": result.new,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "ids": result.short_ids,
-        }
+        metrics.ingested("api", new=result.new, updated=result.updated, unchanged=result.unchanged)
+        payload = Ingested(
+            new=result.new,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            ids=result.short_ids,
+        )
         note = f"new={result.new} updated={result.updated} unchanged={result.unchanged}"
-        return Answer(Response.json(200, payload), note)
+        return Answer(model_response(200, payload), note)
 
-    def report(self, request: Request) -> Answer:
-        ref = path_ref(request.params["ref"])
+    def report(self) -> Answer:
+        ref = path_ref(request.environ.get("PATH_INFO", ""))
         try:
-            report = parse_status_report(json_body(request))
+            report = parse_status_report(json_body())
         except InvalidInput as exc:
             return invalid(exc, indexed=False)
         if ref is None:
@@ -103,46 +123,50 @@ class IngestApi:
         action = outcome.action
         if isinstance(outcome, NotReportable):
             return Answer(
-                Response.json(409, {"error": outcome.reason, "status": action.status.value}),
+                model_response(409, Conflict(error=outcome.reason, status=action.status.value)),
                 f"{action.short_id} is {action.status.value}",
             )
         assert isinstance(outcome, Reported)
         if outcome.changed:
             self._on_new()  # the card is owed an update
-        payload = {
-            "id": action.upstream_id,
-            "short_id": action.short_id,
-            "status": action.status.value,
-            "changed": outcome.changed,
-        }
+        payload = StatusAccepted(
+            id=action.upstream_id,
+            short_id=action.short_id,
+            status=action.status.value,
+            changed=outcome.changed,
+        )
         change = "now" if outcome.changed else "already"
-        return Answer(Response.json(200, payload), f"{action.short_id} {change} {report.status}")
+        return Answer(model_response(200, payload), f"{action.short_id} {change} {report.status}")
 
     # --- what every request goes through -------------------------------------------------------
 
-    def _serve(self, handler: Callable[[Request], Answer], *, token: bool = True) -> Handler:
-        def serve(request: Request) -> Response:
+    def _serve(
+        self, handler: Callable[[], Answer], *, token: bool = True
+    ) -> Callable[..., Response]:
+        """The view: token, handler, the answer for what any handler may meet, one log line."""
+
+        def serve(**_params: str) -> Response:
             started = time.perf_counter()
             try:
                 if token:
-                    self._authenticate(request)
-                answer = handler(request)
+                    self._authenticate()
+                answer = handler()
             except Refusal as refusal:
                 answer = refusal.answer
-            except BodyTooLarge:
+            except RequestEntityTooLarge:
                 message = f"the body is larger than {DEFAULT_BODY_LIMIT} bytes (1 MiB)"
-                answer = Answer(Response.error(413, message), "body too large")
+                answer = Answer(model_response(413, Error(error=message)), "body too large")
             except (OperationalError, DatabaseUnavailable) as exc:
                 log.warning("database not answering: %s", _first_line(exc))
                 message = "the database is not answering; nothing was changed: try again later"
-                response = Response.json(503, {"error": message}, [("Retry-After", "5")])
+                response = model_response(503, Error(error=message), [("Retry-After", "5")])
                 answer = Answer(response, "database down")
             elapsed = (time.perf_counter() - started) * 1000
             log.info(
                 "%s %s %d %s (%.0f ms)",
                 request.method,
-                _loggable(request.path),
-                answer.response.status,
+                _loggable(request.environ.get("PATH_INFO", "")),
+                answer.response.status_code,
                 answer.note,
                 elapsed,
             )
@@ -150,7 +174,7 @@ class IngestApi:
 
         return serve
 
-    def _authenticate(self, request: Request) -> None:
+    def _authenticate(self) -> None:
         """Refuse unless the bearer token is ACTIONBOT_INGEST_TOKEN (compared in constant time)."""
         if self._token is None:
             raise _unauthorized(
@@ -170,15 +194,15 @@ class IngestApi:
 
 def _unauthorized(message: str, note: str) -> Refusal:
     refusal = Refusal(401, message, note=note)
-    refusal.answer.response.headers.append(("WWW-Authenticate", 'Bearer realm="actionbot"'))
+    refusal.answer.response.headers["WWW-Authenticate"] = 'Bearer realm="actionbot"'
     return refusal
 
 
-def openapi(_request: Request) -> Answer:
-    return Answer(Response.json(200, openapi_document()))
+def openapi() -> Answer:
+    return Answer(json_response(200, openapi_document()))
 
 
-def json_body(request: Request) -> Any:
+def json_body() -> Any:
     """The decoded JSON body: Refusal 415 unless Content-Type says JSON, 400 (saying where)
     when a body sent as JSON is not JSON."""
     content_type = request.headers.get("content-type", "")
@@ -186,7 +210,7 @@ def json_body(request: Request) -> Any:
         got = f"got {content_type[:100]!r}" if content_type else "none was given"
         raise Refusal(415, f"send the body as JSON with 'Content-Type: application/json' ({got})")
     try:
-        return load_json(request.body())
+        return load_json(request.get_data(cache=True))
     except InvalidInput as exc:
         summary = exc.summary
         message = summary if summary.startswith("not valid JSON") else f"not JSON: {summary}"
@@ -203,18 +227,18 @@ def is_json_media_type(content_type: str) -> bool:
 def invalid(exc: InvalidInput, *, indexed: bool) -> Answer:
     """400 listing every invalid field (and, for a batch, the index of its record)."""
     errors = [
-        {"index": e.position, "field": e.field, "message": e.message}
-        if indexed
-        else {"field": e.field, "message": e.message}
+        FieldProblem(index=e.position if indexed else None, field=e.field, message=e.message)
         for e in exc.errors
     ]
     note = f"invalid: {len({e.position for e in exc.errors})} record(s)"
-    return Answer(Response.error(400, exc.summary, errors=errors), note)
+    return Answer(model_response(400, Problem(error=exc.summary, errors=errors)), note)
 
 
-def path_ref(raw: str) -> str | None:
-    """The id in the path as the sender wrote it (PATH_INFO arrives latin-1 decoded), or None when
-    it cannot name any action."""
+def path_ref(path_info: str) -> str | None:
+    """The id in /api/v1/actions/{id}/status as the sender wrote it (PATH_INFO arrives latin-1
+    decoded), or None when it cannot name any action. Read from the raw PATH_INFO rather than
+    from Werkzeug's decoded path, which replaces bytes that are not UTF-8."""
+    raw = path_info.removeprefix("/api/v1/actions/").removesuffix("/status")
     try:
         ref = raw.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -237,5 +261,5 @@ def _first_line(exc: Exception) -> str:
 
 def routes(
     db: Database, token: SecretStr | None, on_new: Callable[[], None] = lambda: None
-) -> list[Route]:
+) -> list[Blueprint]:
     return IngestApi(db, token, on_new).routes()

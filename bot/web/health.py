@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from bot.web.http import Request, Response, Route
+from flask import Blueprint, Response
+
+from bot.web.answers import Health
+from bot.web.http import model_response
 from storage.db import Database, DatabaseUnavailable
 
 
-def routes(db: Database) -> list[Route]:
-    def healthz(_request: Request) -> Response:
+def routes(db: Database) -> list[Blueprint]:
+    health = Blueprint("health", __name__)
+
+    @health.get("/healthz")
+    def healthz() -> Response:
         try:
             db.ping()
         except DatabaseUnavailable:
-            return Response.json(503, {"status": "unavailable", "database": "not answering"})
-        return Response.json(200, {"status": "ok"})
+            return model_response(503, Health(status="unavailable", database="not answering"))
+        return model_response(200, Health(status="ok"))
 
-    return [Route("GET", "/healthz", healthz)]
+    return [health]

@@ -1,208 +1,80 @@
-"""A small WSGI layer: requests, responses and a router. Enough for a JSON API beside Bolt."""
+"""The web application: Flask, with JSON answers for every error, and the request counting that
+lets background work give way to requests.
+
+`web_app(blueprints, slack=...)` builds the Flask app every endpoint lives in: health, the ingest
+API, /metrics and, in HTTP mode, Slack's /slack/events (served by Bolt's Flask adapter, behind the
+signature gate of bot/web/slack_verification.py). Unknown paths are 404 and wrong methods 405
+(with `Allow`), each as `{"error": ...}`; an unexpected exception is logged with its traceback and
+answered 500 without details.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from collections.abc import Iterable
+from typing import Any
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+from flask import Blueprint, Flask, Response, request
+from pydantic import BaseModel
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-_REASONS = {
-    200: "OK",
-    201: "Created",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    413: "Content Too Large",
-    415: "Unsupported Media Type",
-    422: "Unprocessable Content",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
+from bot.inflight import RequestsInFlight
+
+__all__ = ["RequestsInFlight", "Router", "json_response", "model_response", "web_app"]
+
 DEFAULT_BODY_LIMIT = 1024 * 1024
 log = logging.getLogger(__name__)
 
-
-class BodyTooLarge(Exception):
-    pass
+_IMPLICIT_METHODS = frozenset({"HEAD", "OPTIONS"})
 
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    """Header names lower-cased."""
-    query: Mapping[str, list[str]]
-    environ: Any
-    params: dict[str, str] = field(default_factory=dict)
-    """Named groups of the route's pattern."""
-    _body: bytes | None = None
-
-    @classmethod
-    def from_environ(cls, environ: WSGIEnvironment) -> Request:
-        headers = {
-            key[5:].replace("_", "-").lower(): value
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
-        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if environ.get(key):
-                headers[key.replace("_", "-").lower()] = environ[key]
-        return cls(
-            method=environ["REQUEST_METHOD"].upper(),
-            path=environ.get("PATH_INFO") or "/",
-            headers=headers,
-            query=parse_qs(environ.get("QUERY_STRING", "")),
-            environ=environ,
-        )
-
-    def body(self, limit: int = DEFAULT_BODY_LIMIT) -> bytes:
-        """The request body; raises BodyTooLarge past `limit` bytes without reading it all."""
-        if self._body is None:
-            declared = self.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise BodyTooLarge
-            stream = self.environ["wsgi.input"]
-            data = stream.read(limit + 1) if not declared else stream.read(int(declared or 0))
-            if len(data) > limit:
-                raise BodyTooLarge
-            self._body = data
-        return self._body
+def json_response(status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    body = json.dumps(payload, ensure_ascii=False)
+    return Response(body, status, headers=list(headers), mimetype="application/json")
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-    @classmethod
-    def json(cls, status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> Response:
-        body = json.dumps(payload, ensure_ascii=False).encode()
-        return cls(status, body, [("Content-Type", "application/json"), *headers])
-
-    @classmethod
-    def error(cls, status: int, message: str, **extra: Any) -> Response:
-        return cls.json(status, {"error": message, **extra})
+def error_response(status: int, message: str, **extra: Any) -> Response:
+    return json_response(status, {"error": message, **extra})
 
 
-Handler = Callable[[Request], Response]
+def model_response(
+    status: int, answer: BaseModel, headers: Iterable[tuple[str, str]] = ()
+) -> Response:
+    """A JSON answer from one of bot/web/answers.py's models (fields left unset are left out)."""
+    return json_response(status, answer.model_dump(mode="json", exclude_none=True), headers)
 
 
-class RequestsInFlight:
-    """Counts the requests a WSGI application is answering, so that background work can give way
-    to them: under the GIL, a thread that has work to do slows down every request thread.
+def web_app(blueprints: Iterable[Blueprint] = (), *, slack: Blueprint | None = None) -> Flask:
+    """The Flask app serving `blueprints` (and Slack's endpoint when given)."""
+    app = Flask("actionbot")
+    app.config["MAX_CONTENT_LENGTH"] = DEFAULT_BODY_LIMIT
+    app.url_map.merge_slashes = False  # a path is served as written, never redirected
+    for blueprint in [*blueprints, *([slack] if slack is not None else [])]:
+        app.register_blueprint(blueprint)
 
-    `wrap(app)` counts; `wait_until_idle(at_most)` returns once none is being answered, or after
-    `at_most` seconds, so that a steady stream of requests delays background work but never
-    starves it."""
-
-    def __init__(self) -> None:
-        self._count = 0
-        self._idle = threading.Condition()
-
-    def wrap(self, app: WSGIApplication) -> WSGIApplication:
-        def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-            with self.counting():
-                return app(environ, start_response)
-
-        return counted
-
-    @contextmanager
-    def counting(self) -> Iterator[None]:
-        """Count one request (an HTTP request, or a Socket Mode envelope) while it is answered."""
-        with self._idle:
-            self._count += 1
-        try:
-            yield
-        finally:
-            with self._idle:
-                self._count -= 1
-                if not self._count:
-                    self._idle.notify_all()
-
-    def wait_until_idle(self, at_most: float) -> bool:
-        """True when no request is being answered; False when `at_most` seconds ran out first."""
-        deadline = time.monotonic() + at_most
-        with self._idle:
-            while self._count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._idle.wait(left)
-        return True
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    pattern: str
-    """A regular expression matched against the whole path; named groups become params."""
-    handler: Handler
-
-
-@dataclass(frozen=True)
-class Mount:
-    """A whole WSGI application (such as Bolt's request handler) serving one path."""
-
-    path: str
-    app: WSGIApplication
-
-
-class Router:
-    """Dispatches to routes by path and method: 404 for an unknown path, 405 for a wrong method."""
-
-    def __init__(self, routes: Iterable[Route] = (), mounts: Iterable[Mount] = ()) -> None:
-        self._routes = [(re.compile(r.pattern + r"\Z"), r) for r in routes]
-        self._mounts = {m.path: m.app for m in mounts}
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO") or "/"
-        if path in self._mounts:
-            return self._mounts[path](environ, start_response)
-        response = self.dispatch(Request.from_environ(environ))
-        reason = _REASONS.get(response.status, "")
-        headers = [*response.headers, ("Content-Length", str(len(response.body)))]
-        start_response(f"{response.status} {reason}", headers)
-        return [response.body]
-
-    def dispatch(self, request: Request) -> Response:
-        allowed: list[str] = []
-        for pattern, route in self._routes:
-            match = pattern.match(request.path)
-            if match is None:
-                continue
-            if route.method != request.method:
-                allowed.append(route.method)
-                continue
-            request.params = match.groupdict()
-            try:
-                return route.handler(request)
-            except BodyTooLarge:
-                return Response.error(
-                    413, f"request body is larger than {DEFAULT_BODY_LIMIT} bytes"
-                )
-            except Exception:
-                # The one place an unexpected error ends: logged in full, never shown.
-                log.exception("%s %r failed", request.method, request.path[:200])
-                return Response.error(500, "internal error; the bot's log has the details")
-        if allowed:
-            methods = ", ".join(sorted(set(allowed)))
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        if isinstance(error, MethodNotAllowed):
+            allowed = sorted(set(error.valid_methods or ()) - _IMPLICIT_METHODS)
+            methods = ", ".join(allowed)
             message = f"method {request.method} is not allowed here; use {methods}"
-            return Response.json(405, {"error": message}, [("Allow", methods)])
-        return Response.error(404, f"no such endpoint: {request.path}")
+            return json_response(405, {"error": message}, [("Allow", methods)])
+        if error.code == 404:
+            return error_response(404, f"no such endpoint: {request.path}")
+        if error.code == 413:
+            message = f"the body is larger than {DEFAULT_BODY_LIMIT} bytes (1 MiB)"
+            return error_response(413, message)
+        return error_response(error.code or 500, error.description or "error")
+
+    @app.errorhandler(Exception)
+    def unexpected(_error: Exception) -> Response:
+        # The one place an unexpected error ends: logged in full, never shown.
+        log.exception("%s %r failed", request.method, request.path[:200])
+        return error_response(500, "internal error; the bot's log has the details")
+
+    return app
+
+
+Router = web_app
+"""The name tests/web gives the app factory: `Router([*health.routes(db), ...])`."""

@@ -8,8 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.domain.incoming import ActionIn
+from bot.domain.catalog import ActionType, Category
+from bot.domain.incoming import ActionIn, Target, missing_target_fields
 from bot.domain.reports import StatusReport
+from bot.web import answers
 
 _REF = "#/components/schemas/{model}"
 
@@ -26,73 +28,6 @@ def _model_schemas(*models: type[BaseModel]) -> dict[str, Any]:
         schemas[model.__name__] = schema
     return schemas
 
-
-_ERROR_TEXT = {"type": "string", "description": "What went wrong, in words."}
-_ERROR = {"type": "object", "required": ["error"], "properties": {"error": _ERROR_TEXT}}
-_PROBLEM = {
-    "type": "object",
-    "required": ["error", "errors"],
-    "properties": {
-        "error": {"type": "string", "description": "A summary: nothing was stored."},
-        "errors": {
-            "type": "array",
-            "description": "Every invalid field of every invalid record.",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {
-                    "index": {
-                        "type": "integer",
-                        "minimum": 0,
-                        "description": "The record's position in the input, from 0.",
-                    },
-                    "field": {"type": "string", "examples": ["target.device_name"]},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-_INGESTED = {
-    "type": "object",
-    "required": ["new", "updated", "unchanged", "ids"],
-    "properties": {
-        "new": {"type": "integer", "minimum": 0},
-        "updated": {"type": "integer", "minimum": 0},
-        "unchanged": {"type": "integer", "minimum": 0},
-        "ids": {
-            "type": "array",
-            "description": "The bot's short id of each action, in input order.",
-            "items": {"type": "string", "pattern": "^A-[0-9]+$"},
-        },
-    },
-}
-_STATUS_ACCEPTED = {
-    "type": "object",
-    "required": ["id", "short_id", "status", "changed"],
-    "properties": {
-        "id": {"type": "string", "description": "The upstream id."},
-        "short_id": {"type": "string", "pattern": "^A-[0-9]+$"},
-        "status": {"type": "string"},
-        "changed": {
-            "type": "boolean",
-            "description": "False when the action already had this status (a repeated report).",
-        },
-    },
-}
-_CONFLICT = {
-    "type": "object",
-    "required": ["error", "status"],
-    "properties": {
-        "error": _ERROR_TEXT,
-        "status": {"type": "string", "description": "The action's current status."},
-    },
-}
-_HEALTH = {
-    "type": "object",
-    "required": ["status"],
-    "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}},
-}
 
 _INGEST_BODY = {
     "anyOf": [
@@ -134,17 +69,105 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): _json(_ref("Error"), described[code]) for code in codes}
 
 
+def _present(*fields: str) -> dict[str, Any]:
+    """`target` holds each of `fields`, not null."""
+    return {
+        "required": list(fields),
+        "properties": {field: {"type": "string"} for field in fields},
+    }
+
+
+def _target_rules() -> list[dict[str, Any]]:
+    """What each type needs in `target`, as if/then rules on `type` (CONTRACT.md section 5),
+    so that a generated client or a fuzzer knows what the server refuses. The fields come from
+    `missing_target_fields` itself, asked what an empty target lacks."""
+    rules: list[dict[str, Any]] = []
+    for action_type in ActionType:
+        needed = [
+            field.removeprefix("target.")
+            for field, _ in missing_target_fields(action_type, Target())
+        ]
+        if action_type.category is Category.DEVICE:
+            # device_name stands for "device_name or machine_id"
+            others = [field for field in needed if field != "device_name"]
+            target: dict[str, Any] = {
+                "anyOf": [_present("device_name", *others), _present("machine_id", *others)]
+            }
+        else:
+            target = _present(*needed)
+        rules.append(
+            {
+                "if": {"required": ["type"], "properties": {"type": {"const": action_type.value}}},
+                "then": {"required": ["target"], "properties": {"target": target}},
+            }
+        )
+    return rules
+
+
+_NO_NUL = "^[^\\u0000]*$"
+"""No database stores a NUL character in text (PostgreSQL refuses it): no string may hold one."""
+
+
+_DETAIL_OBJECT = {
+    "type": "object",
+    "propertyNames": {"pattern": _NO_NUL},
+    "additionalProperties": _ref("DetailValue"),
+}
+_DETAIL_VALUE = {
+    "anyOf": [
+        {"type": "string", "pattern": _NO_NUL},
+        {"type": ["number", "boolean", "null"]},
+        {"type": "array", "items": _ref("DetailValue")},
+        _DETAIL_OBJECT,
+    ]
+}
+
+
+def _undo_rule() -> dict[str, Any]:
+    """Only a type with an undo type may arrive with the status undone."""
+    final = [t.value for t in ActionType if t.undo_type is None]
+    return {
+        "if": {"required": ["type"], "properties": {"type": {"enum": final}}},
+        "then": {"properties": {"status": {"not": {"const": "undone"}}}},
+    }
+
+
+_STORABLE_TIME = "^(?!0001-01-01T)(?!9999-12-31T)"
+"""Every timestamp must fall within years 1 to 9999 once in UTC; the first and last day, where
+an offset could carry it out, are left out of the document altogether."""
+
+
+def _text_without_nul(schema: dict[str, Any]) -> None:
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") != "string":
+            continue
+        if option.get("format") == "date-time":
+            option.setdefault("pattern", _STORABLE_TIME)
+        else:
+            option.setdefault("pattern", _NO_NUL)
+
+
+def _action_schema(schema: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    schema["allOf"] = [*_target_rules(), _undo_rule()]
+    for field in (*schema["properties"].values(), *target["properties"].values()):
+        _text_without_nul(field)
+    schema["properties"]["details"] = {
+        "anyOf": [_DETAIL_OBJECT, {"type": "null"}],
+        "default": None,
+        "description": "Free-form JSON, nested at most 32 deep; no text in it holds NUL.",
+    }
+    schema["properties"]["id"]["pattern"] = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"  # not blank
+    return schema
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     schemas = _model_schemas(ActionIn, StatusReport)
-    schemas.update(
-        Error=_ERROR,
-        Problem=_PROBLEM,
-        Ingested=_INGESTED,
-        StatusAccepted=_STATUS_ACCEPTED,
-        Conflict=_CONFLICT,
-        Health=_HEALTH,
-    )
+    schemas["ActionIn"] = _action_schema(schemas["ActionIn"], schemas["Target"])
+    schemas["DetailValue"] = _DETAIL_VALUE
+    for field in schemas["StatusReport"]["properties"].values():
+        _text_without_nul(field)
+    schemas.update(_model_schemas(*answers.MODELS))
     secured: list[dict[str, list[str]]] = [{"ingestToken": []}]
     return {
         "openapi": "3.1.0",

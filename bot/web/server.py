@@ -1,12 +1,18 @@
 """Serving the WSGI application with waitress: a production-grade, multi-threaded pure-Python
-server that runs in-process (so tests and the Socket Mode runner can start it on any port)."""
+server that runs in-process (so tests and the Socket Mode runner can start it on any port).
+
+Only waitress's public API is used: `create_server` (with the socket map it documents as a
+parameter, and poll() rather than select(), which caps at 1,024 sockets), `run`, `close`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 if TYPE_CHECKING:
@@ -22,15 +28,19 @@ class PortUnavailable(RuntimeError):
 
 class HttpServer:
     def __init__(self, app: WSGIApplication, host: str, port: int, threads: int = 16) -> None:
+        self._map: dict[int, Any] = {}
         try:
             self._server: Any = create_server(
                 app,
+                map=self._map,
                 host=host,
                 port=port,
                 threads=threads,
                 ident="actionbot",
                 clear_untrusted_proxy_headers=True,
                 channel_timeout=60,
+                asyncore_use_poll=True,
+                asyncore_loop_timeout=1,
                 # Bodies this large are refused (413) as soon as their length shows, before they
                 # are read; smaller ones over a handler's own limit get that handler's answer.
                 max_request_body_size=MAX_BODY_BYTES,
@@ -42,9 +52,7 @@ class HttpServer:
         self.host = host
         self.port: int = getattr(self._server, "effective_port")  # noqa: B009 (untyped union)
         self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self._lock = threading.RLock()  # close() may run in a signal handler
-        self._serving = False
+        self._lock = threading.Lock()
         self._closed = False
 
     @property
@@ -52,18 +60,12 @@ class HttpServer:
         return f"http://{self.host}:{self.port}"
 
     def serve_forever(self) -> None:
-        """Serve until `close()`. The loop wakes for each request and for close's trigger, and it
-        closes the sockets itself, so no other thread pulls them out from under its select()."""
+        """Serve until `close()` (waitress's `run`, which returns once its socket map is empty)."""
         log.info("listening on %s", self.url)
-        server = self._server
-        with self._lock:
-            self._serving = True
         try:
-            while not self._stopping.is_set():
-                server.asyncore.loop(timeout=1.0, map=server._map, count=1)
+            self._server.run()
         finally:
-            server.task_dispatcher.shutdown()
-            self._close_sockets()
+            self.close()
 
     def start(self) -> HttpServer:
         """Serve in a background thread (tests, Socket Mode)."""
@@ -72,22 +74,18 @@ class HttpServer:
         return self
 
     def close(self) -> None:
-        """Stop serving; safe to call from a signal handler, another thread, or more than once."""
-        self._stopping.set()
-        with self._lock:  # held while pulling, so the loop cannot close the trigger meanwhile
-            if self._serving and not self._closed:
-                self._server.pull_trigger()
-                serving = True
-            else:
-                serving = False
-        if not serving:
-            self._close_sockets()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
+        """Stop serving; safe to call from a signal handler, another thread, or more than once.
 
-    def _close_sockets(self) -> None:
+        The loop is woken (pull_trigger), then the listening socket, the trigger and every open
+        connection are closed and the map emptied, so that `run` returns within one poll."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
+        with contextlib.suppress(OSError):  # the trigger is already closed
+            self._server.pull_trigger()
         self._server.close()
+        wasyncore.close_all(self._map)
+        self._server.task_dispatcher.shutdown()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
