@@ -10,7 +10,9 @@ from typing import Any, Literal
 from sqlalchemy import (
     Integer,
     Select,
+    String,
     Table,
+    any_,
     bindparam,
     case,
     delete,
@@ -22,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
@@ -184,6 +187,16 @@ class ActionRepository:
         made meanwhile cannot be overwritten by what the caller read before it."""
         found: dict[str, Any] = {}
         ordered = sorted(upstream_ids)  # every locker takes its locks in the same order
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            # One query with the ids as one array parameter: no limit on parameters there, and
+            # chunks of 900 would cost a bulk ingest a query (and its parsing) per chunk.
+            stmt = select(ACTIONS).where(
+                ACTIONS.c.upstream_id == any_(bindparam("ids", ordered, type_=ARRAY(String)))
+            )
+            if for_update:
+                stmt = stmt.order_by(ACTIONS.c.upstream_id).with_for_update()
+            return {row.upstream_id: row for row in connection.execute(stmt)}
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start : start + _CHUNK]
             stmt = select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk))
@@ -313,9 +326,16 @@ class ActionRepository:
         # is most of what keeps the history page close to hand-written SQL (bench/history.py).
         return [record_of(row) for row in self.session.connection().execute(stmt, params)]
 
-    def count(self, selection: Selection, now: datetime) -> int:
-        stmt = _listing(selection, "count")
-        result = self.session.connection().execute(stmt, _listing_params(selection, now))
+    def count(self, selection: Selection, now: datetime, *, at_most: int | None = None) -> int:
+        """How many actions the listing holds; with `at_most`, counting stops there (a LIMITed
+        subquery), so a total over a long history costs no more than `at_most` index entries."""
+        params = _listing_params(selection, now)
+        if at_most is None:
+            stmt = _listing(selection, "count")
+        else:
+            stmt = _listing(selection, "count_at_most")
+            params["at_most"] = at_most
+        result = self.session.connection().execute(stmt, params)
         return int(result.scalar_one())
 
     def stream(
@@ -423,7 +443,9 @@ _ListingShape = tuple[bool, int, int, int, int, str]
 _LISTINGS: dict[_ListingShape, Select[Any]] = {}
 
 
-def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Select[Any]:
+def _listing(
+    selection: Selection, form: Literal["page", "count", "count_at_most", "all"]
+) -> Select[Any]:
     """The statement of a listing, built once per shape of selection (how many values each
     filter has) and reused with new parameters (see `_listing_params`). One parameter per value,
     rather than an "expanding" one, spares SQLAlchemy rewriting the SQL text on every call.
@@ -459,9 +481,11 @@ def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Sel
         if wanted:
             values: list[Any] = [bindparam(f"{column.name}_in_{n}") for n in range(len(wanted))]
             stmt = stmt.where(column.in_(values))
-    if form == "count":
-        inner = stmt.with_only_columns(c.pk).subquery()
-        stmt = select(func.count()).select_from(inner)
+    if form in ("count", "count_at_most"):
+        inner = stmt.with_only_columns(c.pk)
+        if form == "count_at_most":
+            inner = inner.limit(bindparam("at_most", type_=Integer))
+        stmt = select(func.count()).select_from(inner.subquery())
     else:
         if selection.pending:
             stmt = stmt.order_by(c.created_at.asc(), c.pk.asc())
