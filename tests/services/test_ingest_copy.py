@@ -130,3 +130,30 @@ def test_a_bulk_ingest_leaves_fresh_statistics_for_the_next_listing(pg: Database
         ).one()
     assert reltuples == REFRESH_STATISTICS_FROM  # the planner knows the new row count
     assert allvisible == relpages > 0  # so index-only scans skip the table
+
+
+def test_text_copy_keeps_awkward_characters_as_sent(pg: Database) -> None:
+    """COPY's text format has its own escapes (tab, newline, backslash): none may leak."""
+    awkward = 'tab\there, new\nline, back\\slash \\N, quote " and \u00e9\u4e2d\U0001f600'
+    batch = [
+        action(
+            f"odd-{n}\t{n}",
+            requested_by=awkward,
+            details={"note": awkward, "nested": [awkward, None, 1.5]},
+            target={"device_name": f"WS\\{n}"},
+        )
+        for n in range(3)
+    ]
+    by = {}
+    for copy_from in (ROWS, COPY):
+        empty(pg)
+        ingest(pg, parse_document(document(*batch)), actor="t", now=NOW, copy_from=copy_from)
+        by[copy_from] = contents(pg)
+    assert by[COPY] == by[ROWS]
+    with pg.read() as session:
+        row = session.execute(select(Action).where(Action.upstream_id == "odd-1\t1")).scalar_one()
+    assert (row.requested_by, row.details, row.target) == (
+        awkward,
+        {"note": awkward, "nested": [awkward, None, 1.5]},
+        {"device_name": "WS\\1"},
+    )
