@@ -8,7 +8,8 @@ PostgreSQL database actionbot_bench_<rows> (reused while its row count is right)
 ANALYZEd there, as a bulk ingest leaves it. Figures, per database:
 - history: `/actions history 6months source:KEY` from the signed command to the reply at the
   response_url, p50/p99, beside a bare Bolt app answering the same command with a fixed message
-  (bench/bare_command_app.py) and the bare repository query (count + first page, this process);
+  (bench/bare_command_app.py) and the bare repository query (first page with the full count, and
+  with the count capped as the bot's listing does; this process);
 - export: `actionbot history --window 6months --format csv` in a fresh process (rows/s, and that
   process's own peak RSS, VmHWM);
 - ingest: `actionbot ingest FILE` of --ingest new actions, the whole process timed from start to
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +50,15 @@ from bench.slash_history import (
     bare_query,
     percentile,
 )
+from bot.domain.paging import TOTAL_CAP
 from bot.domain.roles import Role
 from bot.domain.selection import Selection
 from bot.domain.windows import Window
 from bot.services import roles as role_service
+from bot.views.listings import PAGE_SIZE
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.repositories import ActionRepository
 
 DEFAULT_SERVER = "postgresql://actionbot:actionbot@127.0.0.1:5432/postgres"
 RATIO_GOAL, P99_GOAL_MS, INGEST_GOAL, RSS_GOAL_MB = 2.0, 300.0, 20_000, 150.0
@@ -176,6 +181,20 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, s
         return seconds, peak, out.read()
 
 
+def capped_query(db: Database, selection: Selection, runs: int) -> list[float]:
+    """What the bot's listing reads: the total counted up to TOTAL_CAP + 1, and the page."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with db.read() as session:
+            actions = ActionRepository(session)
+            now = datetime.now(UTC)
+            actions.count(selection, now, at_most=TOTAL_CAP + 1)
+            actions.page(selection, now, limit=PAGE_SIZE)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def stats(values: list[float]) -> str:
     return (
         f"p50 {percentile(values, 50):7.1f} ms  p99 {percentile(values, 99):7.1f} ms"
@@ -196,6 +215,7 @@ def measure(name: str, url: str, args: argparse.Namespace, ingest_url: str) -> d
             out.setdefault("bot", []).extend(replies(bot, f"{name}-bot{n}", args.requests // 3))
             out.setdefault("bare", []).extend(replies(bare, f"{name}-bare{n}", args.requests // 3))
             out.setdefault("query", []).extend(bare_query(db, selection, args.requests // 3))
+            out.setdefault("capped", []).extend(capped_query(db, selection, args.requests // 3))
     finally:
         bot.stop()
         bare.stop()
@@ -222,7 +242,8 @@ def report(result: dict[str, Any], rows: int, ingest: int) -> list[tuple[str, bo
     print(f"  history 6months source:{SOURCE.value}, {len(bot)} requests")
     print(f"    bot reply via response_url    {stats(bot)}")
     print(f"    bare Bolt reply (baseline)    {stats(bare)}")
-    print(f"    raw query, count + page       {stats(query)}")
+    print(f"    raw query, full count + page  {stats(query)}")
+    print(f"    raw query, capped count + page {stats(result['capped'])}")
     ratio = percentile(bot, 50) / percentile(bare, 50)
     print(f"    bot / bare Bolt p50           {ratio:5.2f}x")
     export_rows, inner, outer, peak = result["export"]
