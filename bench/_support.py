@@ -72,6 +72,19 @@ def medians_ms(runs: int, warmup: int = 50, **candidates: Callable[[], Any]) -> 
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory (VmHWM), in kB.
+
+    Not getrusage's ru_maxrss: Linux carries that across exec from the process that forked this
+    one, so a child of a large benchmark reports the parent's peak (a bogus 215 MB once).
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 

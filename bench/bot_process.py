@@ -7,9 +7,9 @@ its end) it stops and prints {"max_rss_kb": ...}: the peak resident memory of th
 from __future__ import annotations
 
 import json
-import resource
 import sys
 
+from bench._support import peak_rss_kb
 from bot.run import start_bot
 from bot.settings import Settings
 
@@ -20,9 +20,7 @@ def main() -> None:
     print(json.dumps({"url": bot.server.url}), flush=True)
     sys.stdin.readline()
     bot.close()
-    print(
-        json.dumps({"max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True
-    )
+    print(json.dumps({"max_rss_kb": peak_rss_kb()}), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import resource
 import sys
 import tempfile
 import time
 
+from bench._support import peak_rss_kb
 from bot.cli import main as actionbot
 
 
@@ -24,7 +24,7 @@ def main() -> None:
         rows = sum(1 for _ in out) - 1
     if code != 0:
         raise SystemExit(code)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss = peak_rss_kb()
     print(json.dumps({"rows": rows, "seconds": seconds, "max_rss_kb": rss}))
 
 

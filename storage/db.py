@@ -113,6 +113,17 @@ class Database:
         with self._reads() as session:
             yield session
 
+    def refresh_statistics(self, *tables: str) -> None:
+        """PostgreSQL: VACUUM ANALYZE these tables now, outside any transaction (VACUUM cannot
+        run in one). ANALYZE gives the planner the new row counts; VACUUM marks the new pages
+        all-visible, without which an index-only scan must still visit the heap. On SQLite
+        this does nothing."""
+        if self.is_sqlite or not tables:
+            return
+        quote = self.engine.dialect.identifier_preparer.quote
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(quote(t) for t in tables)}")
+
     def ping(self) -> None:
         """Raise DatabaseUnavailable unless the database answers a trivial query."""
         try:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
+    JSON,
     Integer,
     Select,
+    String,
     Table,
+    any_,
     bindparam,
     case,
     delete,
@@ -20,8 +24,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause
 
 from bot.domain.catalog import ActionSource, ActionType
 from bot.domain.records import ActionRecord, ActionRef, AuditEntry, CardRef, pk_from_short_id
@@ -35,6 +43,9 @@ ACTIONS: Table = Action.__table__  # type: ignore[assignment]
 AUDIT: Table = AuditEvent.__table__  # type: ignore[assignment]
 _INGEST_LOCK = 0x61637462  # "actb": the advisory lock key that serializes ingests
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on every version we support
+COPY_FROM = 500
+"""On PostgreSQL, ingest writes batches of at least this many actions through COPY (bench/scale.py:
+below it, creating the staging table costs more than COPY saves)."""
 
 
 _C = ACTIONS.c
@@ -98,6 +109,57 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str
     connection.exec_driver_sql(str(compiled), parameters)
 
 
+def copy_to_staging(
+    connection: Connection, table: Table, staging: str, rows: Sequence[Mapping[str, Any]]
+) -> TableClause:
+    """PostgreSQL: COPY rows (which must all name the same columns) into a new temporary table
+    `staging` holding just those columns of `table`, dropped when the transaction ends.
+
+    The staging table has no constraints, so COPY cannot fail on a duplicate; the caller merges
+    it into `table` with one SQL statement, whose errors (a racing sender's id) SQLAlchemy
+    reports as for any other statement. Values go through each column's bind processor (time
+    zones, JSON), as in `bulk_insert`.
+    """
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    keys = list(rows[0])
+    names = ", ".join(quote(k) for k in keys)
+    connection.exec_driver_sql(  # names of our own table and columns, quoted
+        f"CREATE TEMPORARY TABLE {quote(staging)} ON COMMIT DROP AS"  # noqa: S608
+        f" SELECT {names} FROM {quote(table.name)} WITH NO DATA"
+    )
+    processors = [
+        _json_text
+        if isinstance(table.c[k].type, JSON)
+        else table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
+        for k in keys
+    ]
+    columns = []
+    for key, process in zip(keys, processors, strict=True):
+        values = [row[key] for row in rows]
+        columns.append(values if process is None else [process(v) for v in values])
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote(staging)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in zip(*columns, strict=True):
+            copy.write_row(row)
+    return sql_table(staging, *(sql_column(k) for k in keys))
+
+
+def _json_text(value: Any) -> str | None:
+    """A JSON column's value as COPY's text: json.dumps in C, where psycopg's Json adapter would
+    call it from Python for every value (a tenth of a bulk ingest's COPY)."""
+    return None if value is None else json.dumps(value)
+
+
+def _uses_copy(connection: Connection, rows: Sequence[object], copy_from: int | None) -> bool:
+    threshold = COPY_FROM if copy_from is None else copy_from
+    return connection.dialect.name == "postgresql" and len(rows) >= threshold
+
+
 class ActionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -138,6 +200,16 @@ class ActionRepository:
         made meanwhile cannot be overwritten by what the caller read before it."""
         found: dict[str, Any] = {}
         ordered = sorted(upstream_ids)  # every locker takes its locks in the same order
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            # One query with the ids as one array parameter: no limit on parameters there, and
+            # chunks of 900 would cost a bulk ingest a query (and its parsing) per chunk.
+            stmt = select(ACTIONS).where(
+                ACTIONS.c.upstream_id == any_(bindparam("ids", ordered, type_=ARRAY(String)))
+            )
+            if for_update:
+                stmt = stmt.order_by(ACTIONS.c.upstream_id).with_for_update()
+            return {row.upstream_id: row for row in connection.execute(stmt)}
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start : start + _CHUNK]
             stmt = select(ACTIONS).where(ACTIONS.c.upstream_id.in_(chunk))
@@ -149,12 +221,22 @@ class ActionRepository:
 
     # --- writes --------------------------------------------------------------------------------
 
-    def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def insert_many(
+        self, rows: Sequence[Mapping[str, Any]], *, copy_from: int | None = None
+    ) -> None:
         """Insert actions whose primary keys were taken with `allocate_pks`: one executemany, and
         no lookup afterwards (RETURNING in input order makes SQLAlchemy insert row by row on
-        SQLite, five times slower in bulk ingest)."""
-        if rows:
-            bulk_insert(self.session.connection(), ACTIONS, rows)
+        SQLite, five times slower in bulk ingest). On PostgreSQL, `copy_from` rows or more are
+        COPied into a staging table and inserted from it with one INSERT ... SELECT."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        if not _uses_copy(connection, rows, copy_from):
+            bulk_insert(connection, ACTIONS, rows)
+            return
+        staging = copy_to_staging(connection, ACTIONS, "ingest_new_actions", rows)
+        chosen = select(staging).order_by(staging.c.pk)
+        connection.execute(insert(ACTIONS).from_select(list(rows[0]), chosen))
 
     def allocate_pks(self, count: int) -> list[int]:
         """`count` new primary keys, ascending. On PostgreSQL from the column's sequence; on
@@ -164,20 +246,36 @@ class ActionRepository:
         if count == 0:
             return []
         if connection.dialect.name == "postgresql":
+            # One row holding an array: a bulk ingest's 100,000 keys as rows would cost more
+            # to fetch than to make.
             keys = connection.exec_driver_sql(
-                "SELECT nextval(pg_get_serial_sequence('actions', 'pk'))"
-                " FROM generate_series(1, %(count)s)",
+                "SELECT array_agg(k ORDER BY k) FROM (SELECT nextval(pg_get_serial_sequence("
+                "'actions', 'pk')) AS k FROM generate_series(1, %(count)s)) AS n",
                 {"count": count},
-            ).scalars()
-            return sorted(int(k) for k in keys)
+            ).scalar_one()
+            return [int(k) for k in keys]
         largest = connection.execute(select(func.coalesce(func.max(_C.pk), 0))).scalar_one()
         return list(range(int(largest) + 1, int(largest) + 1 + count))
 
-    def update_many(self, changes: Sequence[Mapping[str, Any]]) -> None:
-        """Apply rows of new values, each keyed by `b_pk`; every row must name the same columns."""
+    def update_many(
+        self, changes: Sequence[Mapping[str, Any]], *, copy_from: int | None = None
+    ) -> None:
+        """Apply rows of new values, each keyed by `b_pk`; every row must name the same columns.
+        On PostgreSQL, `copy_from` rows or more are COPied into a staging table and applied with
+        one UPDATE ... FROM."""
         if not changes:
             return
         columns = [c for c in changes[0] if c != "b_pk"]
+        connection = self.session.connection()
+        if _uses_copy(connection, changes, copy_from):
+            keyed = [{"pk": row["b_pk"], **{c: row[c] for c in columns}} for row in changes]
+            staging = copy_to_staging(connection, ACTIONS, "ingest_changed_actions", keyed)
+            connection.execute(
+                update(ACTIONS)
+                .where(ACTIONS.c.pk == staging.c.pk)
+                .values({c: staging.c[c] for c in columns})
+            )
+            return
         stmt = (
             update(ACTIONS)
             .where(ACTIONS.c.pk == bindparam("b_pk"))
@@ -243,9 +341,16 @@ class ActionRepository:
         # is most of what keeps the history page close to hand-written SQL (bench/history.py).
         return [record_of(row) for row in self.session.connection().execute(stmt, params)]
 
-    def count(self, selection: Selection, now: datetime) -> int:
-        stmt = _listing(selection, "count")
-        result = self.session.connection().execute(stmt, _listing_params(selection, now))
+    def count(self, selection: Selection, now: datetime, *, at_most: int | None = None) -> int:
+        """How many actions the listing holds; with `at_most`, counting stops there (a LIMITed
+        subquery), so a total over a long history costs no more than `at_most` index entries."""
+        params = _listing_params(selection, now)
+        if at_most is None:
+            stmt = _listing(selection, "count")
+        else:
+            stmt = _listing(selection, "count_at_most")
+            params["at_most"] = at_most
+        result = self.session.connection().execute(stmt, params)
         return int(result.scalar_one())
 
     def stream(
@@ -353,7 +458,9 @@ _ListingShape = tuple[bool, int, int, int, int, str]
 _LISTINGS: dict[_ListingShape, Select[Any]] = {}
 
 
-def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Select[Any]:
+def _listing(
+    selection: Selection, form: Literal["page", "count", "count_at_most", "all"]
+) -> Select[Any]:
     """The statement of a listing, built once per shape of selection (how many values each
     filter has) and reused with new parameters (see `_listing_params`). One parameter per value,
     rather than an "expanding" one, spares SQLAlchemy rewriting the SQL text on every call.
@@ -389,9 +496,11 @@ def _listing(selection: Selection, form: Literal["page", "count", "all"]) -> Sel
         if wanted:
             values: list[Any] = [bindparam(f"{column.name}_in_{n}") for n in range(len(wanted))]
             stmt = stmt.where(column.in_(values))
-    if form == "count":
-        inner = stmt.with_only_columns(c.pk).subquery()
-        stmt = select(func.count()).select_from(inner)
+    if form in ("count", "count_at_most"):
+        inner = stmt.with_only_columns(c.pk)
+        if form == "count_at_most":
+            inner = inner.limit(bindparam("at_most", type_=Integer))
+        stmt = select(func.count()).select_from(inner.subquery())
     else:
         if selection.pending:
             stmt = stmt.order_by(c.created_at.asc(), c.pk.asc())
@@ -499,9 +608,17 @@ class AuditRepository:
         columns = ["action_pk", "action_ref", "kind", "at", "actor", "status_after"]
         self.session.execute(insert(AUDIT).from_select(columns, chosen.order_by(a.pk)))
 
-    def add_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            bulk_insert(self.session.connection(), AUDIT, rows)
+    def add_many(self, rows: Sequence[Mapping[str, Any]], *, copy_from: int | None = None) -> None:
+        """Insert audit rows that all name the same columns; on PostgreSQL, `copy_from` rows or
+        more through a COPied staging table."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        if not _uses_copy(connection, rows, copy_from):
+            bulk_insert(connection, AUDIT, rows)
+            return
+        staging = copy_to_staging(connection, AUDIT, "ingest_audit_events", rows)
+        connection.execute(insert(AUDIT).from_select(list(rows[0]), select(staging)))
 
     def trail(self, action_pk: int) -> list[AuditEntry]:
         stmt = select(AUDIT).where(AUDIT.c.action_pk == action_pk).order_by(AUDIT.c.at, AUDIT.c.pk)

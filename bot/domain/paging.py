@@ -22,6 +22,10 @@ from bot.domain.windows import Window
 
 MAX_TOKEN = 2000
 """Slack's limit on a button's value."""
+TOTAL_CAP = 10_000
+"""A listing's total is counted up to this many actions (or the end of the page shown, if further)
+and shown as "more than 10,000" beyond: a full count of six months of millions of actions is most
+of a history reply's time (bench/scale.py), and nobody pages through ten thousand rows."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,12 @@ class ListingPage:
     columns: tuple[Column, ...]
     selection: Selection
     as_of: datetime
+    more_than_total: bool = False
+    """The listing holds more than `total` actions: counting stopped there (TOTAL_CAP)."""
 
     @property
     def has_next(self) -> bool:
-        return self.offset + len(self.rows) < self.total
+        return self.more_than_total or self.offset + len(self.rows) < self.total
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.columns import stored_columns
-from bot.domain.paging import ListingPage
+from bot.domain.paging import TOTAL_CAP, ListingPage
 from bot.domain.selection import Selection
 from storage.db import Database
 from storage.repositories import ActionRepository, PreferenceRepository
@@ -18,8 +18,13 @@ def listing_for(
 ) -> ListingPage:
     with db.read() as session:
         actions = ActionRepository(session)
-        total = actions.count(selection, as_of)
-        offset = min(offset, max(0, (total - 1) // limit * limit))
+        bound = max(TOTAL_CAP, offset + limit)
+        total = actions.count(selection, as_of, at_most=bound + 1)
+        more_than = total > bound
+        if more_than:
+            total = bound
+        else:  # a page past the end (the list shrank since): show the last one
+            offset = min(offset, max(0, (total - 1) // limit * limit))
         rows = actions.page(selection, as_of, limit=limit, offset=offset)
         columns = stored_columns(PreferenceRepository(session).columns_of(user_id))
-    return ListingPage(rows, total, offset, limit, columns, selection, as_of)
+    return ListingPage(rows, total, offset, limit, columns, selection, as_of, more_than)

@@ -73,8 +73,9 @@ def render_listing(listing: ListingPage) -> Reply:
     selection = listing.selection
     first, last = listing.offset + 1, listing.offset + len(listing.rows)
     order = "oldest first" if selection.pending else "newest first"
+    total = f"more than *{listing.total:,}*" if listing.more_than_total else f"*{listing.total:,}*"
     if listing.total:
-        count = f"*{listing.total:,}* action(s) · showing {first:,} to {last:,}, {order}"
+        count = f"{total} action(s) · showing {first:,} to {last:,}, {order}"
     else:
         count = "No actions match."
     header = f"*{escape(describe(selection))}*\n{count}"
@@ -87,7 +88,7 @@ def render_listing(listing: ListingPage) -> Reply:
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
     blocks.append(_hint(listing, has_buttons=bool(buttons)))
-    return Reply(text=f"{describe(selection)}: {listing.total} action(s)", blocks=blocks)
+    return Reply(text=f"{describe(selection)}: {total.replace('*', '')} action(s)", blocks=blocks)
 
 
 def _buttons(listing: ListingPage) -> list[ButtonElement]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+import storage.repositories
 from bot.domain.incoming import InvalidInput, parse_document
 from bot.domain.roles import Role
 from bot.domain.statuses import Status
@@ -19,9 +21,30 @@ from bot.services.query import details_of
 from storage.db import Database
 from storage.models import Action, AuditEvent
 from tests.support.actions import action, document
+from tests.support.databases import BACKENDS, postgres_database, postgres_name, sqlite_database
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 ADMIN = Actor("U0ADMIN", "admin@example.com", frozenset({Role.GLOBAL_ADMINISTRATOR}))
+_WRITE_PATHS = [(backend, "rows") for backend in BACKENDS]
+if "postgresql" in BACKENDS:
+    _WRITE_PATHS.append(("postgresql", "copy"))
+
+
+@pytest.fixture(params=_WRITE_PATHS, ids="-".join)
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Every rule here holds on both of PostgreSQL's write paths: row by row, and COPY (taken
+    for bulk batches; here for every batch)."""
+    backend, path = request.param
+    if path == "copy":
+        monkeypatch.setattr(storage.repositories, "COPY_FROM", 1)
+    if backend == "sqlite":
+        return sqlite_database(tmp_path, sqlite_template)
+    return postgres_database(postgres_name())
 
 
 def send(db: Database, *records: dict[str, Any], now: datetime = NOW) -> IngestResult:

@@ -6,7 +6,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage.db import Database
 from storage.migrate import is_up_to_date, upgrade
@@ -46,3 +46,15 @@ def test_upgrade_twice_is_a_no_op(db: Database) -> None:
     assert is_up_to_date(db.engine)
     assert inspect(db.engine).get_table_names() == before
     assert schema_diffs(db) == []
+
+
+def test_large_tables_are_vacuumed_and_analyzed_before_they_drift_far(db: Database) -> None:
+    """PostgreSQL: a hundredth of actions inserted, not the default fifth, sends autovacuum."""
+    if db.is_sqlite:
+        return
+    with db.engine.connect() as connection:
+        options = connection.execute(
+            text("SELECT reloptions FROM pg_class WHERE relname = :t"), {"t": "actions"}
+        ).scalar_one()
+    assert "autovacuum_vacuum_insert_scale_factor=0.01" in options
+    assert "autovacuum_analyze_scale_factor=0.02" in options

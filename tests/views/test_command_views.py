@@ -119,3 +119,26 @@ def test_details_with_a_long_timeline_fit_in_one_message() -> None:
     shown = _shown_text(message)
     assert "later event(s) not shown" in shown
     assert "<!channel>" not in shown
+
+
+def test_a_capped_total_says_more_than_and_still_offers_the_next_page() -> None:
+    page = ListingPage(
+        rows=[_action(i) for i in range(1, PAGE_SIZE + 1)],
+        total=10_000,
+        offset=0,
+        limit=PAGE_SIZE,
+        columns=DEFAULT_COLUMNS,
+        selection=Selection(),
+        as_of=NOW,
+        more_than_total=True,
+    )
+    message = render_listing(page).payload()
+    assert message["text"].endswith(": more than 10,000 action(s)")
+    assert "more than *10,000* action(s) · showing 1 to" in message["blocks"][0]["text"]["text"]
+    labels = [
+        e["text"]["text"]
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert labels == ["Next"]
