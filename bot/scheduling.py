@@ -11,11 +11,12 @@ from collections.abc import Callable
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.context import BotContext
-from bot.jobs import posting
+from bot.jobs import clicks, posting
 
 AddJobs = Callable[[BackgroundScheduler, BotContext], None]
 SCHEDULED: list[AddJobs] = []
 SCHEDULED.append(posting.add_jobs)
+SCHEDULED.append(clicks.add_jobs)
 
 
 def start_scheduler(context: BotContext) -> BackgroundScheduler:

@@ -1,4 +1,5 @@
-"""The tables: actions, their audit trail, local role assignments and per-user preferences."""
+"""The tables: actions, their audit trail, acked clicks, local role assignments and per-user
+preferences."""
 
 from __future__ import annotations
 
@@ -136,6 +137,38 @@ class RoleAssignment(Base):
     granted_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("subject", "role"),)
+
+
+_UNANSWERED = text("answered_at IS NULL")
+
+
+class AckedClick(Base):
+    """An Approve click or reject submission, from its ack until its clicker was answered
+    (services.clicks: a bot that dies in between answers it after its restart)."""
+
+    __tablename__ = "acked_clicks"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_at: Mapped[datetime]
+    user_id: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[str | None] = mapped_column(String(40))
+    card_ref: Mapped[str] = mapped_column(String(40))
+    """The short id on the button (or in the modal) clicked."""
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime]
+    """The process that acked the click holds it until then; after, another takes it over."""
+    answered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(
+            "ix_acked_clicks_unanswered",
+            "lease_until",
+            sqlite_where=_UNANSWERED,
+            postgresql_where=_UNANSWERED,
+        ),
+    )
 
 
 class UserPreference(Base):

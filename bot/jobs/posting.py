@@ -15,7 +15,7 @@ from bot.services.posting import CardPoster, poster_for
 
 log = logging.getLogger(__name__)
 
-IDLE_SECONDS = 2.0
+IDLE_SECONDS = 0.5
 
 
 def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:

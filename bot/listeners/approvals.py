@@ -28,6 +28,7 @@ from bot.services.approvals import (
     decide_as,
     resolve_clicker,
 )
+from bot.services.clicks import Click, click_answered, click_lease, click_received
 from bot.services.posting import CardPoster, poster_for
 from bot.views import replies
 
@@ -35,6 +36,7 @@ from bot.views import replies
 def register(app: App, context: BotContext) -> None:
     poster = poster_for(context)
     lookups, after_ack = context.lookup_work, context.click_work
+    click_lease_ = click_lease(context.settings.slack_timeout)
     db, resolver = context.db, context.resolver
 
     def decide_after_lookup(
@@ -47,15 +49,24 @@ def register(app: App, context: BotContext) -> None:
         """Who clicked is looked up on the wide pool (it waits on Slack and the role source);
         the decision and the card on the narrow one, so that slow lookups hold up nobody else."""
 
+        # Recorded before any work, so that a bot that dies before answering answers later.
+        acked = Click(
+            click.user_id, click.team_id, click.action_ref, decision, comment, click.channel_id
+        )
+        click_id = click_received(db, acked, click_lease_)
+
         def look_up() -> None:
             actor = resolve_clicker(db, resolver, decision=decision, **click.who)
 
             def decide() -> None:
-                outcome = decide_as(
-                    db, actor, ref=click.action_ref, decision=decision, comment=comment
-                )
-                after_ack.give_way()
-                answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+                try:
+                    outcome = decide_as(
+                        db, actor, ref=click.action_ref, decision=decision, comment=comment
+                    )
+                    after_ack.give_way()
+                    answer(client, poster, outcome, channel=click.channel_id, user=click.user_id)
+                finally:  # answered, or told that something failed (the pool's error report)
+                    click_answered(db, click_id)
 
             after_ack.run(body, decide)
 

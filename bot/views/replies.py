@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     InputBlock,
@@ -30,6 +31,25 @@ def refused(verdict: Verdict) -> str:
 
 def not_allowed(reason: str) -> str:
     return f":no_entry: {escape(reason)}. Nothing was changed."
+
+
+def click_applied_late(short_id: str, decision: Status, clicked_at: datetime) -> str:
+    """A click acked just before the bot restarted, decided after it (services.clicks)."""
+    verb = "approval" if decision is Status.APPROVED else "rejection"
+    return (
+        f"Your {verb} of {escape(short_id)}, clicked {slack_date(clicked_at)} just before"
+        " actionbot restarted, has now been applied."
+    )
+
+
+def click_not_applied(short_id: str, decision: Status, clicked_at: datetime) -> str:
+    """A click acked just before the bot went down for too long (services.clicks)."""
+    button = "Approve" if decision is Status.APPROVED else "Reject"
+    return (
+        f":warning: Your click on {button} for {escape(short_id)} {slack_date(clicked_at)}"
+        " reached actionbot just before it went down, and was not applied. Nothing was"
+        " changed; click again if it is still needed."
+    )
 
 
 def already_decided(action: ActionRecord) -> str:

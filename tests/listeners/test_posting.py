@@ -180,7 +180,7 @@ def test_an_action_from_the_ingest_api_is_posted_at_once_not_at_the_next_poll(
     bot: BotUnderTest, slack_api: SlackApiStandIn
 ) -> None:
     time.sleep(IDLE_SECONDS + 0.2)  # the poster is idle between polls
-    for n in range(5):
+    for n in range(8):
         answered = time.monotonic()
         assert send(bot, action(f"api-{n}", DEVICE)).status == 200
         post = slack_api.wait_for("chat.postMessage", count=n + 1)[-1]

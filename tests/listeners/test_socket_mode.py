@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from tests.listeners.helpers import (
     text_of,
     values_of,
 )
+from tests.support.databases import sqlite_database
 from tests.support.running_bot import bot_settings
 from tests.support.slack_api import TEAM_ID, SlackApiStandIn
 from tests.support.socket_mode import SocketModeStandIn
@@ -41,7 +43,12 @@ class SocketBot:
 
 
 @pytest.fixture
-def socket_bot(database_url: str, slack_api: SlackApiStandIn) -> Iterator[SocketBot]:
+def socket_bot(
+    tmp_path: Path, sqlite_template: Path, slack_api: SlackApiStandIn
+) -> Iterator[SocketBot]:
+    """The bot in Socket Mode, on SQLite only: the transport is what these tests are about, and
+    the database paths are the HTTP tests' (which run on both backends)."""
+    database_url = sqlite_database(tmp_path, sqlite_template)
     socket = SocketModeStandIn().start()
     socket.serve_on(slack_api)
     settings = bot_settings(

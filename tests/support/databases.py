@@ -15,7 +15,7 @@ from storage.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("ACTIONBOT_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-_TABLES = ("audit_events", "role_assignments", "user_preferences", "actions")
+_TABLES = ("audit_events", "acked_clicks", "role_assignments", "user_preferences", "actions")
 _FRESH: set[str] = set()
 
 

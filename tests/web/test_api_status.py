@@ -12,7 +12,8 @@ from bot.domain.roles import Role
 from bot.domain.statuses import Status
 from bot.services.decide import Actor, Decided, decide
 from storage.repositories import ActionRepository, AuditRepository
-from tests.support.running_bot import BotUnderTest
+from tests.support.running_bot import BotUnderTest, bot_settings, start_bot_under_test
+from tests.support.slack_api import SlackApiStandIn
 from tests.web.api_helpers import (
     AUTH,
     JSON,
@@ -93,11 +94,18 @@ def test_a_posted_card_is_marked_for_updating(bot: BotUnderTest) -> None:
     assert post_state(bot, short_id) == "update-due"
 
 
-def test_an_unposted_approved_action_does_not_suddenly_owe_a_card(bot: BotUnderTest) -> None:
-    short_id = approved(bot)
-    assert post_state(bot, short_id) == "not-needed"
-    report(bot, short_id, "completed")
-    assert post_state(bot, short_id) == "not-needed"
+def test_an_unposted_approved_action_does_not_suddenly_owe_a_card(
+    database_url: str, slack_api: SlackApiStandIn
+) -> None:
+    # Without a channel no card is posted, however soon the poster wakes after the ingest.
+    bot = start_bot_under_test(bot_settings(database_url, slack_api, ACTIONBOT_CHANNEL=""))
+    try:
+        short_id = approved(bot)
+        assert post_state(bot, short_id) == "not-needed"
+        report(bot, short_id, "completed")
+        assert post_state(bot, short_id) == "not-needed"
+    finally:
+        bot.close()
 
 
 def test_an_upstream_id_is_matched_before_a_short_id(bot: BotUnderTest) -> None:
