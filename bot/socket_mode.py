@@ -38,16 +38,21 @@ class PromptSocketModeClient(SocketModeClient):
     """websocket-client's Socket Mode client, each connection read on its own thread at once."""
 
     def connect(self) -> None:
+        # slack_sdk starts its monitor on the first connect, and its first look comes at once:
+        # it would take this connection, still being opened, for a lost one and open another.
+        # So the monitor starts only once the first connection is open.
+        first = not self.current_app_monitor_started
+        self.current_app_monitor_started = True
         super().connect()
         session = self.current_session
         threading.Thread(
             target=self._read, args=(session,), name="socket-mode", daemon=True
         ).start()
-        # Return once it is open, so that slack_sdk's monitor does not take a connection still
-        # being opened for a lost one (and open yet another).
         deadline = time.monotonic() + OPEN_SECONDS
         while time.monotonic() < deadline and not _is_open(session):
             time.sleep(0.005)
+        if first:
+            self.current_app_monitor.start()
 
     def _run_current_session(self) -> None:
         """slack_sdk's one reader thread would wait for the old connection first; see _read."""
@@ -73,8 +78,9 @@ def _is_open(session: Any) -> bool:
 
 class CountedSocketModeHandler(SocketModeHandler):
     def __init__(self, app: App, app_token: str, requests: RequestsInFlight) -> None:
-        super().__init__(app, app_token, ping_interval=PING_SECONDS, concurrency=ENVELOPE_THREADS)
-        self.client.close()  # the stock client Bolt made, before it ever connects
+        # Bolt's own __init__ would build (and start the threads of) a stock client.
+        self.app = app
+        self.app_token = app_token
         self.client = PromptSocketModeClient(
             app_token=app_token,
             logger=app.logger,

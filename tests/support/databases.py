@@ -55,6 +55,9 @@ def postgres_database(name: str) -> str:
     return url
 
 
-def postgres_name(worker: str = "") -> str:
+def postgres_name(worker: str | None = None) -> str:
+    """The test database's name: one per pytest-xdist worker, so that workers never share one."""
+    if worker is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     base = make_url(normalize_url(POSTGRES_URL)).database or "actionbot"
     return f"{base}_test{worker}"

@@ -120,7 +120,10 @@ class SocketModeStandIn:
             "debug_info": {"host": "applink-stand-in", "approximate_connection_time": 3600},
             "connection_info": {"app_id": "A0ACTIONB0T"},
         }
-        connection.send(json.dumps(hello))
+        try:
+            connection.send(json.dumps(hello))
+        except ConnectionClosed:
+            return  # the client gave up on this connection before its hello
         with self._lock:
             self._connections.append(connection)
             self.opened_at.append(time.monotonic())

@@ -63,7 +63,11 @@ def test_an_approved_action_goes_in_progress_then_completed(bot: BotUnderTest) -
     assert action.decided_by == ADMIN.user_id  # a report never rewrites who decided
     with bot.db.read() as session:
         trail = AuditRepository(session).trail(action.pk)
-    reports = [(e.kind, e.status_before, e.status_after, e.actor) for e in trail][-2:]
+    reports = [
+        (e.kind, e.status_before, e.status_after, e.actor)
+        for e in trail
+        if e.kind != "posted"  # the card may go out at any moment (the ingest wakes the poster)
+    ][-2:]
     assert reports == [
         ("status-reported", "approved", "in-progress", "api"),
         ("status-reported", "in-progress", "completed", "api"),
