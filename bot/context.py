@@ -37,6 +37,6 @@ class BotContext:
     command_work: WorkPool
     """Where `/actions` is answered after its ack (an export can take minutes)."""
     outbox_client: WebClient
+    """The Web API client that posts and updates cards (see integrations.slack_clients)."""
     cards_owed: Doorbell = field(default_factory=Doorbell)
     """Rung when actions arrive in this process, so the card poster posts them at once."""
-    """The Web API client that posts and updates cards (see integrations.slack_clients)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,6 @@ class Runtime:
     context: BotContext
     bolt: App
     web: WSGIApplication
-    stop_hooks: list[object] = field(default_factory=list)
 
 
 def who_am_i(client: WebClient) -> tuple[str, str]:
@@ -112,7 +111,8 @@ def build_bolt_app(context: BotContext) -> App:
 
 
 def web_routes(context: BotContext) -> list[Blueprint]:
-    """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
+    """Every HTTP endpoint besides Slack's: health, the ingest API and its OpenAPI document,
+    and /metrics."""
     return [
         *health.routes(context.db),
         *api.routes(context.db, context.settings.ingest_token, context.cards_owed.ring),
