@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.context import BotContext
+from bot.domain.actors import Actor
 from bot.domain.catalog import Category
 from bot.domain.clock import utcnow
 from bot.domain.command_grammar import (
@@ -36,7 +37,6 @@ from bot.domain.roles import Act, authorize
 from bot.domain.selection import Selection
 from bot.services import preferences
 from bot.services.access import Caller, Denied, resolve, viewer
-from bot.services.decide import Actor
 from bot.services.export import Exported, export_to_dm
 from bot.services.listings import listing_for
 from bot.services.query import details_of
