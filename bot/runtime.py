@@ -15,15 +15,22 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import BotContext
+from bot.domain.records import ActionRecord
 from bot.inflight import RequestsInFlight
+from bot.integrations.executors import executor_for
 from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
 from bot.integrations.slack_clients import interactive_client, outbox_client
+from bot.integrations.slack_files import SlackDirectMessageFiles
+from bot.integrations.slack_messages import SlackChannelMessages
 from bot.integrations.slack_people import SlackPeople
 from bot.listeners import register_all
 from bot.listeners.edge import ActionbotApp
 from bot.listeners.errors import report_failure
+from bot.services import roles as role_service
 from bot.services.identity import ActorResolver
+from bot.services.posting import CardPoster
 from bot.settings import Settings
+from bot.views.cards import Card, render_action_card
 from bot.web import api, health, metrics
 from bot.web.http import web_app
 from bot.web.slack_events import slack_events
@@ -65,11 +72,24 @@ def who_am_i(client: WebClient) -> tuple[str, str]:
     return str(response["team_id"]), str(response["user_id"])
 
 
+def card_poster_for(settings: Settings, db: Database, client: WebClient) -> CardPoster:
+    """A card poster of the running bot: its channel, its Slack client, the card's wording for
+    the configured executor (ACTIONBOT_EXECUTOR, checked before start-up by bot.choices)."""
+    executor = executor_for(settings.executor)
+
+    def render(action: ActionRecord) -> Card:
+        return render_action_card(action, carried_out_automatically=executor.supports(action.type))
+
+    return CardPoster(db, SlackChannelMessages(client), settings.channel, render)
+
+
 def build_context(settings: Settings, db: Database) -> BotContext:
     client = interactive_client(settings)
     team_id, bot_user_id = who_am_i(client)
     allowed = frozenset(settings.allowed_team_ids or [team_id])
-    roles = CachedRoleSource(LocalRoleSource(db), settings.role_cache_seconds)
+    roles = CachedRoleSource(
+        LocalRoleSource(partial(role_service.roles_of, db)), settings.role_cache_seconds
+    )
     resolver = ActorResolver(
         people=SlackPeople(client, settings.role_cache_seconds),
         roles=roles,
@@ -78,6 +98,7 @@ def build_context(settings: Settings, db: Database) -> BotContext:
     requests = RequestsInFlight()
     tell_user = partial(report_failure, client)
     threads = settings.work_threads
+    cards_client = outbox_client(settings)
     return BotContext(
         settings,
         db,
@@ -89,7 +110,9 @@ def build_context(settings: Settings, db: Database) -> BotContext:
         lookup_work=WorkPool(requests, LOOKUP_THREADS, "lookups", tell_user),
         click_work=WorkPool(requests, threads, "click-work", tell_user),
         command_work=WorkPool(requests, threads, "command-work", tell_user),
-        outbox_client=outbox_client(settings),
+        outbox_client=cards_client,
+        card_poster=partial(card_poster_for, settings, db, cards_client),
+        direct_files=SlackDirectMessageFiles(client),
     )
 
 

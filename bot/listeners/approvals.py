@@ -28,12 +28,12 @@ from bot.services.approvals import (
     decide_as,
     resolve_clicker,
 )
-from bot.services.posting import CardPoster, poster_for
+from bot.services.posting import CardPoster
 from bot.views import replies
 
 
 def register(app: App, context: BotContext) -> None:
-    poster = poster_for(context)
+    poster = context.card_poster()
     lookups, after_ack = context.lookup_work, context.click_work
     db, resolver = context.db, context.resolver
 
