@@ -31,7 +31,7 @@ from bot.services.identity import ActorResolver
 from bot.services.posting import CardPoster
 from bot.settings import Settings
 from bot.views.cards import Card, render_action_card
-from bot.web import api, health, metrics
+from bot.web import api, docs, health, metrics
 from bot.web.http import web_app
 from bot.web.slack_events import slack_events
 from bot.web.slack_verification import SlackRequestVerification
@@ -134,11 +134,12 @@ def build_bolt_app(context: BotContext) -> App:
 
 
 def web_routes(context: BotContext) -> list[Blueprint]:
-    """Every HTTP endpoint besides Slack's: health, the ingest API and its OpenAPI document,
-    and /metrics."""
+    """Every HTTP endpoint besides Slack's: health, the ingest API, its OpenAPI document and
+    the page that shows it, and /metrics."""
     return [
         *health.routes(context.db),
         *api.routes(context.db, context.settings.ingest_token, context.cards_owed.ring),
+        *docs.routes(),
         *metrics.routes(context.db),
     ]
 
