@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
 from bot.doorbell import Doorbell
 from bot.inflight import RequestsInFlight
+from bot.integrations.slack_files import DirectMessageFiles
 from bot.services.identity import ActorResolver
+from bot.services.posting import CardPoster
 from bot.settings import Settings
 from bot.work_pool import WorkPool
 from storage.db import Database
@@ -37,6 +40,11 @@ class BotContext:
     command_work: WorkPool
     """Where `/actions` is answered after its ack (an export can take minutes)."""
     outbox_client: WebClient
+    """The Web API client that posts and updates cards (see integrations.slack_clients)."""
+    card_poster: Callable[[], CardPoster]
+    """A new card poster on outbox_client (one for clicks, one for the schedule: each holds
+    back on its own when Slack rate-limits it)."""
+    direct_files: DirectMessageFiles
+    """Delivers exports to one person in a DM, with `client`."""
     cards_owed: Doorbell = field(default_factory=Doorbell)
     """Rung when actions arrive in this process, so the card poster posts them at once."""
-    """The Web API client that posts and updates cards (see integrations.slack_clients)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -15,16 +15,23 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import BotContext
+from bot.domain.records import ActionRecord
 from bot.inflight import RequestsInFlight
+from bot.integrations.executors import executor_for
 from bot.integrations.role_sources import CachedRoleSource, LocalRoleSource
 from bot.integrations.slack_clients import interactive_client, outbox_client
+from bot.integrations.slack_files import SlackDirectMessageFiles
+from bot.integrations.slack_messages import SlackChannelMessages
 from bot.integrations.slack_people import SlackPeople
 from bot.listeners import register_all
 from bot.listeners.edge import ActionbotApp
 from bot.listeners.errors import report_failure
+from bot.services import roles as role_service
 from bot.services.identity import ActorResolver
+from bot.services.posting import CardPoster
 from bot.settings import Settings
-from bot.web import api, health, metrics
+from bot.views.cards import Card, render_action_card
+from bot.web import api, docs, health, metrics
 from bot.web.http import web_app
 from bot.web.slack_events import slack_events
 from bot.web.slack_verification import SlackRequestVerification
@@ -50,7 +57,6 @@ class Runtime:
     context: BotContext
     bolt: App
     web: WSGIApplication
-    stop_hooks: list[object] = field(default_factory=list)
 
 
 def who_am_i(client: WebClient) -> tuple[str, str]:
@@ -66,11 +72,24 @@ def who_am_i(client: WebClient) -> tuple[str, str]:
     return str(response["team_id"]), str(response["user_id"])
 
 
+def card_poster_for(settings: Settings, db: Database, client: WebClient) -> CardPoster:
+    """A card poster of the running bot: its channel, its Slack client, the card's wording for
+    the configured executor (ACTIONBOT_EXECUTOR, checked before start-up by bot.choices)."""
+    executor = executor_for(settings.executor)
+
+    def render(action: ActionRecord) -> Card:
+        return render_action_card(action, carried_out_automatically=executor.supports(action.type))
+
+    return CardPoster(db, SlackChannelMessages(client), settings.channel, render)
+
+
 def build_context(settings: Settings, db: Database) -> BotContext:
     client = interactive_client(settings)
     team_id, bot_user_id = who_am_i(client)
     allowed = frozenset(settings.allowed_team_ids or [team_id])
-    roles = CachedRoleSource(LocalRoleSource(db), settings.role_cache_seconds)
+    roles = CachedRoleSource(
+        LocalRoleSource(partial(role_service.roles_of, db)), settings.role_cache_seconds
+    )
     resolver = ActorResolver(
         people=SlackPeople(client, settings.role_cache_seconds),
         roles=roles,
@@ -79,6 +98,7 @@ def build_context(settings: Settings, db: Database) -> BotContext:
     requests = RequestsInFlight()
     tell_user = partial(report_failure, client)
     threads = settings.work_threads
+    cards_client = outbox_client(settings)
     return BotContext(
         settings,
         db,
@@ -90,7 +110,9 @@ def build_context(settings: Settings, db: Database) -> BotContext:
         lookup_work=WorkPool(requests, LOOKUP_THREADS, "lookups", tell_user),
         click_work=WorkPool(requests, threads, "click-work", tell_user),
         command_work=WorkPool(requests, threads, "command-work", tell_user),
-        outbox_client=outbox_client(settings),
+        outbox_client=cards_client,
+        card_poster=partial(card_poster_for, settings, db, cards_client),
+        direct_files=SlackDirectMessageFiles(client),
     )
 
 
@@ -112,10 +134,12 @@ def build_bolt_app(context: BotContext) -> App:
 
 
 def web_routes(context: BotContext) -> list[Blueprint]:
-    """Every HTTP endpoint besides Slack's: health, and (as features land) the ingest API."""
+    """Every HTTP endpoint besides Slack's: health, the ingest API, its OpenAPI document and
+    the page that shows it, and /metrics."""
     return [
         *health.routes(context.db),
         *api.routes(context.db, context.settings.ingest_token, context.cards_owed.ring),
+        *docs.routes(),
         *metrics.routes(context.db),
     ]
 

@@ -114,7 +114,3 @@ def describe_settings_error(error: ValidationError) -> str:
 
 def _secret(variable: str) -> bool:
     return any(word in variable for word in ("TOKEN", "SECRET", "DATABASE_URL"))
-
-
-def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)

@@ -25,8 +25,16 @@ FORBIDDEN = {
     ),
     "storage": ("bot.services", "bot.listeners", "bot.web", "slack_bolt", "slack_sdk"),
     "bot/views": ("sqlalchemy", "storage", "bot.services", "bot.listeners", "bot.web"),
-    "bot/services": ("bot.web", "bot.listeners", "slack_bolt"),
-    "bot/integrations": ("bot.web", "bot.listeners", "bot.views"),
+    "bot/services": (
+        "bot.web",
+        "bot.views",
+        "bot.listeners",
+        "bot.context",
+        "bot.runtime",
+        "slack_sdk",
+        "slack_bolt",
+    ),
+    "bot/integrations": ("bot.web", "bot.listeners", "bot.views", "bot.services"),
     "bot/listeners": ("bot.web",),
 }
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.roles import Role
-from bot.services import roles as role_service
-from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -34,12 +32,15 @@ class RoleSource(Protocol):
 
 
 class LocalRoleSource:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    """The assignments made with `actionbot roles`, read by `roles_of` (the union of the roles
+    granted to any of the subjects: bot.services.roles.roles_of on the bot's database)."""
+
+    def __init__(self, roles_of: Callable[[Iterable[str]], frozenset[Role]]) -> None:
+        self.roles_of = roles_of
 
     def roles_for(self, identity: Identity) -> frozenset[Role]:
         subjects = [identity.slack_user_id] + ([identity.email] if identity.email else [])
-        return role_service.roles_of(self.db, subjects)
+        return self.roles_of(subjects)
 
 
 class CachedRoleSource:

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -28,6 +28,28 @@ class UploadFailed(RuntimeError):
 class Delivered:
     channel_id: str
     file_id: str
+
+
+class DirectMessageFiles(Protocol):
+    """Delivers a file to one person in a direct message; raises UploadFailed with the reason."""
+
+    def send(
+        self, user_id: str, path: Path, *, filename: str, title: str, comment: str
+    ) -> Delivered: ...
+
+
+@dataclass(frozen=True)
+class SlackDirectMessageFiles:
+    """DirectMessageFiles over Slack's upload flow, with the bot's Web API client."""
+
+    client: WebClient
+
+    def send(
+        self, user_id: str, path: Path, *, filename: str, title: str, comment: str
+    ) -> Delivered:
+        return send_file_to_dm(
+            self.client, user_id, path, filename=filename, title=title, comment=comment
+        )
 
 
 def send_file_to_dm(

@@ -12,7 +12,6 @@ from bot.context import BotContext
 from bot.listeners.approvals import answer
 from bot.services.approvals import Decided
 from bot.services.clicks import Resumed, TooLate, click_answered, click_lease, resume_clicks
-from bot.services.posting import poster_for
 from bot.views import replies
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:
 class ResumeClicks:
     def __init__(self, context: BotContext) -> None:
         self.context = context
-        self.poster = poster_for(context)
+        self.poster = context.card_poster()
         self.lease = click_lease(context.settings.slack_timeout)
 
     def __call__(self) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.context import BotContext
-from bot.services.posting import CardPoster, poster_for
+from bot.services.posting import CardPoster
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:
     # A job that runs four times a second would fill the log with APScheduler's per-run lines.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     job = scheduler.add_job(
-        PostingTick(poster_for(context)),
+        PostingTick(context.card_poster()),
         "interval",
         seconds=IDLE_SECONDS,
         id="post-cards",

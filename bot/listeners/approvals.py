@@ -29,12 +29,12 @@ from bot.services.approvals import (
     resolve_clicker,
 )
 from bot.services.clicks import Click, click_answered, click_lease, click_received
-from bot.services.posting import CardPoster, poster_for
+from bot.services.posting import CardPoster
 from bot.views import replies
 
 
 def register(app: App, context: BotContext) -> None:
-    poster = poster_for(context)
+    poster = context.card_poster()
     lookups, after_ack = context.lookup_work, context.click_work
     click_lease_ = click_lease(context.settings.slack_timeout)
     db, resolver = context.db, context.resolver

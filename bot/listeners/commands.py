@@ -2,7 +2,7 @@
 
 Every answer after `help` comes through the response_url, after the ack: the caller's roles are
 resolved (a Slack call) and the query may be slow, and Slack wants its ack within 3 seconds.
-The caller is resolved and authorized before anything else is said; `whoami` answers everyone.
+bot.services.commands decides what to say; the listener renders it.
 """
 
 from __future__ import annotations
@@ -14,32 +14,28 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.context import BotContext
-from bot.domain.catalog import Category
 from bot.domain.clock import utcnow
 from bot.domain.command_grammar import (
-    ChooseColumns,
-    ExportActions,
     Help,
-    ListActions,
     NotYetAvailable,
-    Request,
-    ShowAction,
-    ShowColumns,
     Sub,
     Usage,
-    WhoAmI,
     command_text,
     parse_command,
 )
-from bot.domain.paging import PageRequest, decode_page
-from bot.domain.roles import Act, authorize
-from bot.domain.selection import Selection
-from bot.services import preferences
-from bot.services.access import Caller, Denied, resolve, viewer
-from bot.services.decide import Actor
+from bot.domain.paging import ListingPage, decode_page
+from bot.services.access import Caller, Denied
+from bot.services.commands import (
+    ActionNotFound,
+    Answer,
+    Columns,
+    CommandService,
+    ExportRequested,
+    Identity,
+    NoAccess,
+)
 from bot.services.export import Exported, export_to_dm
-from bot.services.listings import listing_for
-from bot.services.query import details_of
+from bot.services.query import Details
 from bot.views.command_replies import (
     export_comment,
     export_filename,
@@ -56,6 +52,7 @@ from bot.views.command_replies import (
     render_whoami_denied,
 )
 from bot.views.details import render_details
+from bot.views.listing import write_csv
 from bot.views.listings import PAGE_SIZE, render_listing
 from bot.views.slack_text import Reply
 
@@ -65,6 +62,8 @@ Send = Callable[[Reply], None]
 
 
 def register(app: App, context: BotContext) -> None:
+    commands = CommandService(context.db, context.resolver, PAGE_SIZE)
+
     @app.command(COMMAND)
     def handle_actions_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         request = parse_command(str(command.get("text") or ""))
@@ -77,8 +76,15 @@ def register(app: App, context: BotContext) -> None:
         def send(reply: Reply) -> None:
             respond(**_ephemeral(reply))
 
+        def answer() -> None:
+            answered = commands.answer(caller, request)
+            if isinstance(answered, ExportRequested):
+                export(context, answered, send)
+            else:
+                send(render_answer(answered))
+
         # Off Bolt's threads: a slow answer (an export) never holds up another request's ack.
-        context.command_work.run(command, lambda: answer(context, caller, request, send))
+        context.command_work.run(command, answer)
 
     @app.action(_PAGE_BUTTONS)
     def handle_listing_page(
@@ -90,7 +96,8 @@ def register(app: App, context: BotContext) -> None:
         page = decode_page(str(action.get("value") or ""))
 
         def turn_page() -> None:
-            respond(replace_original=True, **_ephemeral(page_reply(context, caller, page)))
+            reply = render_answer(commands.page_reply(caller, page))
+            respond(replace_original=True, **_ephemeral(reply))
 
         context.command_work.run(body, turn_page)
 
@@ -99,84 +106,44 @@ def _ephemeral(reply: Reply) -> dict[str, Any]:
     return {"response_type": "ephemeral", **reply.payload()}
 
 
-def answer(context: BotContext, caller: Caller, request: Request | Usage, send: Send) -> None:
-    """Answer a parsed command for `caller`: authorization first, then the request."""
-    if isinstance(request, WhoAmI):
-        send(whoami(context, caller))
-        return
-    actor = viewer(context.resolver, caller)
-    if isinstance(actor, Denied):
-        send(render_refusal(actor.reason))
-        return
-    match request:
+def render_answer(answer: Answer) -> Reply:
+    match answer:
+        case Identity(actor=actor, verdicts=verdicts):
+            return render_whoami(actor.user_id, actor.email, actor.roles, verdicts)
+        case NoAccess(reason=reason):
+            return render_whoami_denied(reason)
+        case Denied(reason=reason):
+            return render_refusal(reason)
         case Usage(problem=problem, usage=usage):
-            send(render_usage(problem, usage))
+            return render_usage(problem, usage)
         case NotYetAvailable(sub=sub):
-            send(render_not_yet(sub))
-        case ListActions(selection=selection):
-            send(listing(context, actor, PageRequest(selection, utcnow(), 0)))
-        case ShowAction(ref=ref):
-            found = details_of(context.db, ref)
-            send(
-                render_not_found(ref)
-                if found is None
-                else render_details(found.action, found.trail)
-            )
-        case ShowColumns():
-            send(render_columns(preferences.columns_of(context.db, actor.user_id), changed=False))
-        case ChooseColumns(columns=columns):
-            chosen = preferences.choose_columns(context.db, actor.user_id, columns)
-            send(render_columns(chosen, changed=True))
-        case ExportActions(selection=selection):
-            export(context, actor, selection, send)
+            return render_not_yet(sub)
+        case ListingPage():
+            return render_listing(answer)
+        case Details(action=action, trail=trail):
+            return render_details(action, trail)
+        case ActionNotFound(ref=ref):
+            return render_not_found(ref)
+        case Columns(columns=columns, changed=changed):
+            return render_columns(columns, changed=changed)
         case Help():
-            send(render_help())
+            return render_help()
+        case ExportRequested():
+            raise ValueError("an export is answered by export(), not rendered")
 
 
-def whoami(context: BotContext, caller: Caller) -> Reply:
-    actor = resolve(context.resolver, caller)
-    if isinstance(actor, Denied):
-        return render_whoami_denied(actor.reason)
-    verdicts = [
-        authorize(actor.roles, Act.VIEW),
-        authorize(actor.roles, Act.APPROVE, Category.DEVICE),
-        authorize(actor.roles, Act.APPROVE, Category.EMAIL),
-    ]
-    return render_whoami(actor.user_id, actor.email, actor.roles, verdicts)
-
-
-def listing(context: BotContext, actor: Actor, request: PageRequest) -> Reply:
-    page = listing_for(
-        context.db,
-        actor.user_id,
-        request.selection,
-        as_of=request.as_of,
-        offset=request.offset,
-        limit=PAGE_SIZE,
-    )
-    return render_listing(page)
-
-
-def page_reply(context: BotContext, caller: Caller, request: PageRequest | None) -> Reply:
-    """A Next/Previous click: the clicker is resolved and authorized again, then the page shown."""
-    actor = viewer(context.resolver, caller)
-    if isinstance(actor, Denied):
-        return render_refusal(actor.reason)
-    if request is None:
-        return render_usage("this button no longer works", "/actions history [WINDOW] [filters]")
-    return listing(context, actor, request)
-
-
-def export(context: BotContext, actor: Actor, selection: Selection, send: Send) -> None:
+def export(context: BotContext, request: ExportRequested, send: Send) -> None:
     """Say the file is coming, write and deliver it in a DM, then say it arrived (or why not)."""
+    selection = request.selection
     as_of, text = utcnow(), command_text(selection, Sub.EXPORT)
     send(render_export_started(text))
     outcome = export_to_dm(
         context.db,
-        context.client,
-        actor.user_id,
+        context.direct_files,
+        request.actor.user_id,
         selection,
         as_of=as_of,
+        write=write_csv,
         filename=export_filename(selection, as_of),
         title=f"actionbot {text}",
         comment=lambda rows: export_comment(rows, text),

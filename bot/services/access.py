@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import metrics
+from bot.domain.actors import Actor
 from bot.domain.roles import Act, authorize
-from bot.services.decide import Actor
 from bot.services.identity import ActorResolver, NotAllowed
 
 

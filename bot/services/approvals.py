@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import metrics
+from bot.domain.actors import Actor
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRef
 from bot.domain.statuses import Status
 from bot.services.decide import (
-    Actor,
     AlreadyDecided,
     Decided,
     MayDecide,

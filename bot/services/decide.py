@@ -13,21 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot import metrics
+from bot.domain.actors import Actor as Actor  # re-exported: callers decide as an Actor
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRecord, ActionRef
-from bot.domain.roles import Act, Role, Verdict, authorize
+from bot.domain.roles import Act, Verdict, authorize
 from bot.domain.statuses import Status
 from storage.db import Database
 from storage.repositories import ActionRepository, AuditRepository, ClaimedCard
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts, and the roles they held at that moment."""
-
-    user_id: str
-    email: str | None
-    roles: frozenset[Role]
 
 
 @dataclass(frozen=True)

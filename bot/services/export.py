@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from slack_sdk import WebClient
+from typing import TextIO
 
 from bot.domain.columns import Column, stored_columns
+from bot.domain.records import ActionRecord
 from bot.domain.selection import Selection
-from bot.integrations.slack_files import Delivered, UploadFailed, send_file_to_dm
-from bot.views.listing import write_csv
+from bot.integrations.slack_files import Delivered, DirectMessageFiles, UploadFailed
 from storage.db import Database
 from storage.repositories import ActionRepository, PreferenceRepository
+
+WriteRows = Callable[[Iterable[ActionRecord], TextIO, Sequence[Column]], int]
+"""Writes the rows in these columns (bot.views.listing.write_csv); returns how many it wrote."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,13 @@ class ExportFailed:
 
 
 def write_export(
-    db: Database, user_id: str, selection: Selection, *, as_of: datetime, directory: Path | None
+    db: Database,
+    user_id: str,
+    selection: Selection,
+    *,
+    as_of: datetime,
+    write: WriteRows,
+    directory: Path | None,
 ) -> ExportFile:
     """Write the CSV to a new temporary file (the caller deletes it)."""
     handle, name = tempfile.mkstemp(prefix="actionbot-export-", suffix=".csv", dir=directory)
@@ -52,7 +60,7 @@ def write_export(
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, db.read() as session:
             columns = stored_columns(PreferenceRepository(session).columns_of(user_id))
             rows = ActionRepository(session).stream(selection, as_of)
-            count = write_csv(rows, out, columns)
+            count = write(rows, out, columns)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -61,21 +69,21 @@ def write_export(
 
 def export_to_dm(
     db: Database,
-    client: WebClient,
+    files: DirectMessageFiles,
     user_id: str,
     selection: Selection,
     *,
     as_of: datetime,
+    write: WriteRows,
     filename: str,
     title: str,
     comment: Callable[[int], str],
     directory: Path | None = None,
 ) -> Exported | ExportFailed:
     """Write the export, then (its transaction over) deliver it; `comment(rows)` introduces it."""
-    export = write_export(db, user_id, selection, as_of=as_of, directory=directory)
+    export = write_export(db, user_id, selection, as_of=as_of, write=write, directory=directory)
     try:
-        delivered = send_file_to_dm(
-            client,
+        delivered = files.send(
             user_id,
             export.path,
             filename=filename,

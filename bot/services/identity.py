@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from bot.domain.actors import Actor
 from bot.integrations.role_sources import Identity, RoleLookupFailed, RoleSource
 from bot.integrations.slack_people import PeopleDirectory, PeopleLookupFailed
-from bot.services.decide import Actor
 
 
 class NotAllowed(Exception):

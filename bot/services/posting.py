@@ -15,23 +15,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from bot import metrics
-from bot.context import BotContext
 from bot.domain.clock import utcnow
 from bot.domain.records import ActionRecord
 from bot.domain.statuses import Status
-from bot.integrations.executors import executor_for
 from bot.integrations.slack_clients import OUTBOX_ATTEMPTS, OUTBOX_TIMEOUT
 from bot.integrations.slack_messages import (
     GONE_ERRORS,
     ChannelMessages,
     RateLimited,
     Refused,
-    SlackChannelMessages,
     SlackDown,
 )
-from bot.views.cards import Card, render_action_card
 from storage.db import Database
 from storage.models import PostState
 from storage.repositories import ActionRepository, AuditRepository, ClaimedCard
@@ -59,6 +56,15 @@ def lease_outlasts_delivery(lease: timedelta, worst_delivery: timedelta) -> bool
     """A card's lease must end after the slowest delivery of that card could, with room to
     record the result: otherwise a second poster may claim a card that is still on its way."""
     return lease >= 2 * worst_delivery
+
+
+class Card(Protocol):
+    """A rendered card (bot.views.cards.Card): the fallback text and the blocks as sent."""
+
+    @property
+    def text(self) -> str: ...
+
+    def blocks_json(self) -> list[dict[str, Any]]: ...
 
 
 @dataclass
@@ -170,15 +176,3 @@ class CardPoster:
             actions = ActionRepository(session)
             for card in cards:
                 actions.card_retry_at(card, not_before, failed=False)
-
-
-def poster_for(context: BotContext) -> CardPoster:
-    """The card poster of a running bot: its channel, its Slack client, its executor's wording."""
-    executor = executor_for(context.settings.executor)
-
-    def render(action: ActionRecord) -> Card:
-        return render_action_card(action, carried_out_automatically=executor.supports(action.type))
-
-    return CardPoster(
-        context.db, SlackChannelMessages(context.outbox_client), context.settings.channel, render
-    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from functools import partial
 
 from bot.domain.clock import utcnow
 from bot.domain.records import CardRef
 from bot.domain.roles import Role
 from bot.domain.statuses import Status
 from bot.integrations.role_sources import LocalRoleSource
+from bot.services import roles as role_service
 from bot.services.approvals import Decided
 from bot.services.clicks import (
     RESUME_WITHIN,
@@ -36,7 +38,8 @@ class People:
 
 
 def _resolver(db: Database) -> ActorResolver:
-    return ActorResolver(People(), LocalRoleSource(db), allowed_teams=lambda: {TEAM})
+    roles = LocalRoleSource(partial(role_service.roles_of, db))
+    return ActorResolver(People(), roles, allowed_teams=lambda: {TEAM})
 
 
 def _click(ref: str) -> Click:
