@@ -97,7 +97,7 @@ def _who_may_decide(action: ActionRecord) -> ContextBlock:
     return ContextBlock(
         elements=[
             MarkdownTextObject(
-                text=f"Approving or rejecting a {action.type.category} action needs {names}."
+                text=f"Approving or rejecting {_an(action.type.category)} action needs {names}."
             )
         ]
     )
@@ -172,3 +172,8 @@ def _fallback(action: ActionRecord) -> str:
     if action.status is Status.PENDING:
         return f"{action.type.display_name} on {target} is waiting for approval ({action.short_id})"
     return f"{action.type.display_name} on {target}: {action.status.value} ({action.short_id})"
+
+
+def _an(word: str) -> str:
+    """The word with its indefinite article: "a device", "an email"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

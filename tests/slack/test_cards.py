@@ -92,3 +92,15 @@ def test_text_from_upstream_cannot_mention_or_link() -> None:
     text = _texts(card.blocks_json()) + card.text
     assert "<!channel>" not in text
     assert "&lt;!channel&gt; &lt;https://evil|click&gt; &amp; co" in text
+
+
+def test_the_card_names_who_may_decide_in_plain_english() -> None:
+    email = replace(
+        PENDING,
+        type=ActionType.SOFT_DELETE_EMAIL,
+        target={"network_message_id": "nmid-1", "recipient": "bob@example.com"},
+    )
+    device_text = _texts(render_action_card(PENDING, carried_out_automatically=False).blocks_json())
+    email_text = _texts(render_action_card(email, carried_out_automatically=False).blocks_json())
+    assert "rejecting a device action needs" in device_text
+    assert "rejecting an email action needs" in email_text
