@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,5 +47,7 @@ class BotContext:
     back on its own when Slack rate-limits it)."""
     direct_files: DirectMessageFiles
     """Delivers exports to one person in a DM, with `client`."""
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the bot stops: periodic work ends its round instead of talking to Slack."""
     cards_owed: Doorbell = field(default_factory=Doorbell)
     """Rung when actions arrive in this process, so the card poster posts them at once."""

@@ -68,12 +68,21 @@ class RunningBot:
     socket_mode: CountedSocketModeHandler | None
 
     def close(self) -> None:
-        self.server.close()
-        if self.socket_mode is not None:
-            self.socket_mode.close()
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
-        self.runtime.context.db.dispose()
+        """Stop the periodic work first (a round in progress ends before its next card), then
+        the connections; each step runs even if one before it failed."""
+        self.runtime.context.stopping.set()
+        try:
+            if self.scheduler is not None:
+                self.scheduler.shutdown(wait=False)
+        finally:
+            try:
+                self.server.close()
+            finally:
+                try:
+                    if self.socket_mode is not None:
+                        self.socket_mode.close()
+                finally:
+                    self.runtime.context.db.dispose()
 
 
 def start_bot(

@@ -27,7 +27,7 @@ def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:
     # A job that runs four times a second would fill the log with APScheduler's per-run lines.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     job = scheduler.add_job(
-        PostingTick(context.card_poster()),
+        PostingTick(_stoppable(context)),
         "interval",
         seconds=IDLE_SECONDS,
         id="post-cards",
@@ -65,3 +65,9 @@ class PostingTick:
             self._last_failure = failure
         finally:
             self._busy.release()
+
+
+def _stoppable(context: BotContext) -> CardPoster:
+    poster = context.card_poster()
+    poster.stopping = context.stopping
+    return poster

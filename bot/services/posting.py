@@ -12,6 +12,7 @@ hold up the others.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -76,6 +77,8 @@ class CardPoster:
     render: Callable[[ActionRecord], Card]
     lease: timedelta = LEASE
     clock: Callable[[], datetime] = field(default=utcnow)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the bot stops: the round ends before its next card."""
     _paused_until: datetime | None = field(default=None, init=False)
 
     def run_once(self) -> int:
@@ -90,6 +93,8 @@ class CardPoster:
                 return 0
         delivered = 0
         for _ in range(ROUND):
+            if self.stopping.is_set():
+                break
             now = self.clock()
             with self.db.write() as session:
                 claimed = ActionRepository(session).claim_cards(states, now, now + self.lease, 1)
