@@ -18,17 +18,18 @@ from bot.ids import ActionId
 from bot.web.server import HttpServer
 
 
-def main(port: int, secret: str, api_url: str) -> None:
-    app = App(
+def bare_bolt_app(secret: str, api_url: str) -> App:
+    """A Bolt app configured as the bot's, with no listeners yet."""
+    return App(
         client=WebClient(token="xoxb-bench", base_url=api_url),
         signing_secret=secret,
         token_verification_enabled=False,
     )
 
-    @app.action(ActionId.APPROVE)
-    def ack_only(ack: Ack) -> None:
-        ack()
 
+def serve(app: App, port: int) -> None:
+    """Serve `app` on /slack/events the way `actionbot run` does (waitress, Flask, Bolt's
+    Flask adapter), until the process ends."""
     handler = SlackRequestHandler(app)
     web = Flask("bare")
 
@@ -37,6 +38,16 @@ def main(port: int, secret: str, api_url: str) -> None:
         return handler.handle(request)
 
     HttpServer(web, "127.0.0.1", port).serve_forever()
+
+
+def main(port: int, secret: str, api_url: str) -> None:
+    app = bare_bolt_app(secret, api_url)
+
+    @app.action(ActionId.APPROVE)
+    def ack_only(ack: Ack) -> None:
+        ack()
+
+    serve(app, port)
 
 
 if __name__ == "__main__":

@@ -9,34 +9,20 @@ from __future__ import annotations
 
 import sys
 
-from flask import Flask, Response, request
-from slack_bolt import Ack, App, Respond
-from slack_bolt.adapter.flask import SlackRequestHandler
-from slack_sdk import WebClient
+from slack_bolt import Ack, Respond
 
-from bot.web.server import HttpServer
+from bench.bare_app import bare_bolt_app, serve
 
 
 def main(port: int, secret: str, api_url: str) -> None:
-    app = App(
-        client=WebClient(token="xoxb-bench", base_url=api_url),
-        signing_secret=secret,
-        token_verification_enabled=False,
-    )
+    app = bare_bolt_app(secret, api_url)
 
     @app.command("/actions")
     def reply(ack: Ack, respond: Respond) -> None:
         ack()
         respond(text="no actions", response_type="ephemeral")
 
-    handler = SlackRequestHandler(app)
-    web = Flask("bare")
-
-    @web.post("/slack/events")
-    def events() -> Response:
-        return handler.handle(request)
-
-    HttpServer(web, "127.0.0.1", port).serve_forever()
+    serve(app, port)
 
 
 if __name__ == "__main__":

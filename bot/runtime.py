@@ -4,6 +4,7 @@ web routes and periodic jobs, wired once and handed down."""
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -72,7 +73,9 @@ def who_am_i(client: WebClient) -> tuple[str, str]:
     return str(response["team_id"]), str(response["user_id"])
 
 
-def card_poster_for(settings: Settings, db: Database, client: WebClient) -> CardPoster:
+def card_poster_for(
+    settings: Settings, db: Database, client: WebClient, stopping: threading.Event
+) -> CardPoster:
     """A card poster of the running bot: its channel, its Slack client, the card's wording for
     the configured executor (ACTIONBOT_EXECUTOR, checked before start-up by bot.choices)."""
     executor = executor_for(settings.executor)
@@ -80,7 +83,7 @@ def card_poster_for(settings: Settings, db: Database, client: WebClient) -> Card
     def render(action: ActionRecord) -> Card:
         return render_action_card(action, carried_out_automatically=executor.supports(action.type))
 
-    return CardPoster(db, SlackChannelMessages(client), settings.channel, render)
+    return CardPoster(db, SlackChannelMessages(client), settings.channel, render, stopping=stopping)
 
 
 def build_context(settings: Settings, db: Database) -> BotContext:
@@ -99,6 +102,7 @@ def build_context(settings: Settings, db: Database) -> BotContext:
     tell_user = partial(report_failure, client)
     threads = settings.work_threads
     cards_client = outbox_client(settings)
+    stopping = threading.Event()
     return BotContext(
         settings,
         db,
@@ -111,7 +115,8 @@ def build_context(settings: Settings, db: Database) -> BotContext:
         click_work=WorkPool(requests, threads, "click-work", tell_user),
         command_work=WorkPool(requests, threads, "command-work", tell_user),
         outbox_client=cards_client,
-        card_poster=partial(card_poster_for, settings, db, cards_client),
+        card_poster=partial(card_poster_for, settings, db, cards_client, stopping),
+        stopping=stopping,
         direct_files=SlackDirectMessageFiles(client),
     )
 

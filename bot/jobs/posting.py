@@ -27,7 +27,7 @@ def add_jobs(scheduler: BackgroundScheduler, context: BotContext) -> None:
     # A job that runs four times a second would fill the log with APScheduler's per-run lines.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     job = scheduler.add_job(
-        PostingTick(_stoppable(context)),
+        PostingTick(context.card_poster()),
         "interval",
         seconds=IDLE_SECONDS,
         id="post-cards",
@@ -65,9 +65,3 @@ class PostingTick:
             self._last_failure = failure
         finally:
             self._busy.release()
-
-
-def _stoppable(context: BotContext) -> CardPoster:
-    poster = context.card_poster()
-    poster.stopping = context.stopping
-    return poster
