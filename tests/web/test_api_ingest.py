@@ -34,17 +34,25 @@ from tests.web.api_helpers import (
 # --- 200 -----------------------------------------------------------------------------------------
 
 
-def test_one_action_is_stored_and_owes_the_channel_a_card(bot: BotUnderTest) -> None:
-    answer = send(bot, device_action("mde-1"))
-    assert answer.status == 200
-    assert answer.json() == {"new": 1, "updated": 0, "unchanged": 0, "ids": ["A-1"]}
-    with bot.db.read() as session:
-        stored = ActionRepository(session).find("mde-1")
-    assert stored is not None
-    assert stored.status is Status.PENDING
-    assert stored.target == {"device_name": "WS-0142"}
-    assert post_state(bot, "A-1") == "due"  # the poster sends every due card, from any path
-    assert audit_kinds(bot) == ["ingested"]
+def test_one_action_is_stored_and_owes_the_channel_a_card(
+    database_url: str, slack_api: SlackApiStandIn
+) -> None:
+    # Without a channel the owed card stays owed: with one, the ingest wakes the poster, which
+    # may post it before this test looks.
+    bot = start_bot_under_test(bot_settings(database_url, slack_api, ACTIONBOT_CHANNEL=""))
+    try:
+        answer = send(bot, device_action("mde-1"))
+        assert answer.status == 200
+        assert answer.json() == {"new": 1, "updated": 0, "unchanged": 0, "ids": ["A-1"]}
+        with bot.db.read() as session:
+            stored = ActionRepository(session).find("mde-1")
+        assert stored is not None
+        assert stored.status is Status.PENDING
+        assert stored.target == {"device_name": "WS-0142"}
+        assert post_state(bot, "A-1") == "due"  # the poster sends every due card, from any path
+        assert audit_kinds(bot) == ["ingested"]
+    finally:
+        bot.close()
 
 
 def test_an_array_and_an_actions_object_are_accepted_with_ids_in_input_order(
